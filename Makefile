@@ -1,0 +1,40 @@
+# gendoc — every target bootstraps its own virtual environment on first use:
+# a fresh clone needs nothing but Python 3, make and git.
+.SUFFIXES:
+MAKEFLAGS += --no-builtin-rules
+
+PYTHON ?= python3
+VENV   := .venv
+PY     := $(VENV)/bin/python
+STAMP  := $(VENV)/.installed-stamp
+OUT    ?= build
+
+.PHONY: build test check clean golden distclean
+
+$(STAMP): pyproject.toml
+	$(PYTHON) -m venv $(VENV)
+	$(PY) -m pip install --quiet --disable-pip-version-check --upgrade "pip>=23"
+	$(PY) -m pip install --quiet --disable-pip-version-check -e '.[test]'
+	@touch $@
+
+## build: validate every report under reports/ and render HTML + Markdown into build/
+build: $(STAMP)
+	$(PY) -m gendoc build -o $(OUT)
+
+## check: validate only
+check: $(STAMP)
+	$(PY) -m gendoc validate
+
+## test: the whole test suite
+test: $(STAMP)
+	$(PY) -m pytest
+
+## golden: regenerate the golden files of tests/golden/ (review the diff before committing)
+golden: $(STAMP)
+	$(PY) -m tests.regenerate_golden
+
+clean:
+	rm -rf $(OUT) .pytest_cache
+
+distclean: clean
+	rm -rf $(VENV) *.egg-info

@@ -1,0 +1,5 @@
+import sys
+
+from gendoc.cli.main import main
+
+sys.exit(main())

@@ -1,0 +1,69 @@
+"""What each subcommand does with the library, and what it prints."""
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+from gendoc.cli.reporters import REPORTERS, wants_colour
+from gendoc.diagnostics import ERROR, Diagnostic, count_by_severity
+from gendoc.kinds import KindError
+from gendoc.pipeline import Project, ReportResult, default_root
+
+EXIT_OK, EXIT_FINDINGS, EXIT_USAGE = 0, 1, 2
+
+
+def run(args) -> int:
+    project = Project(args.root or default_root())
+    try:
+        if args.command == "validate":
+            return _validate(project, args)
+        if args.command == "build":
+            return _build(project, args)
+    except KindError as exc:
+        sys.stderr.write(f"gendoc: 文档类型定义有误（document kind is broken）：{exc}\n")
+        return EXIT_USAGE
+    return EXIT_USAGE
+
+
+def _targets(project: Project, args) -> tuple[list[Path], list[Diagnostic]]:
+    return project.discover(args.paths)
+
+
+def _emit(args, diagnostics: list[Diagnostic]) -> None:
+    stream = sys.stdout
+    REPORTERS[args.output_format](diagnostics, stream, args.lang, wants_colour(stream))
+    stream.flush()
+
+
+def _summary(args, results: list[ReportResult], extra: list[Diagnostic], verb: str) -> None:
+    counts = count_by_severity([d for r in results for d in r.diagnostics] + extra)
+    if args.output_format != "text":
+        return
+    if args.lang == "en":
+        line = f"{len(results)} report(s) {verb}: {counts[ERROR]} error(s), {counts['warning']} warning(s)"
+    else:
+        word = "已校验" if verb == "checked" else "已生成"
+        line = f"{word} {len(results)} 份报告：{counts[ERROR]} 个错误，{counts['warning']} 个警告"
+    sys.stderr.write(line + "\n")
+
+
+def _exit_code(results: list[ReportResult], extra: list[Diagnostic]) -> int:
+    failing = any(not r.ok for r in results) or any(d.severity == ERROR for d in extra)
+    return EXIT_FINDINGS if failing else EXIT_OK
+
+
+def _validate(project: Project, args) -> int:
+    files, problems = _targets(project, args)
+    results = [project.check(f) for f in files]
+    _emit(args, problems + [d for r in results for d in r.diagnostics])
+    _summary(args, results, problems, "checked")
+    return _exit_code(results, problems)
+
+
+def _build(project: Project, args) -> int:
+    files, problems = _targets(project, args)
+    out_dir = args.output or (project.root / "build")
+    results = [project.build(f, out_dir) for f in files]
+    _emit(args, problems + [d for r in results for d in r.diagnostics])
+    _summary(args, results, problems, "built")
+    return _exit_code(results, problems)

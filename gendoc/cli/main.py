@@ -1,0 +1,50 @@
+"""`gendoc validate | build` — parse options, call the pipeline, print, pick the exit code.
+
+Exit codes: 0 no errors (warnings are printed but do not fail), 1 findings, 2 usage error.
+"""
+from __future__ import annotations
+
+import argparse
+import os
+import sys
+from pathlib import Path
+from typing import Sequence
+
+from gendoc import __version__
+
+EXIT_OK, EXIT_FINDINGS, EXIT_USAGE = 0, 1, 2
+
+
+class _Parser(argparse.ArgumentParser):
+    def error(self, message: str):  # argparse's own exit code for usage errors is already 2
+        self.print_usage(sys.stderr)
+        self.exit(EXIT_USAGE, f"gendoc: {message}\n")
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = _Parser(prog="gendoc", description="从 YAML 数据生成政府信息公开工作年度报告（HTML、Markdown）并校验勾稽关系。")
+    parser.add_argument("--version", action="version", version=f"gendoc {__version__}")
+    common = argparse.ArgumentParser(add_help=False)
+    common.add_argument("paths", nargs="*", metavar="PATH", help="报告文件或目录（默认：reports/ 下全部 .yaml）")
+    common.add_argument("--format", dest="output_format", choices=["text", "json", "github"], default="text",
+                        help="输出格式：text（默认）、json、github（GitHub Actions 注释）")
+    common.add_argument("--lang", choices=["zh", "en"], default=os.environ.get("GENDOC_LANG", "zh"),
+                        help="提示信息语言（默认 zh，或环境变量 GENDOC_LANG）")
+    common.add_argument("--root", type=Path, default=None, help="项目根目录（含 schemas/、templates/）")
+    sub = parser.add_subparsers(dest="command", required=True, parser_class=_Parser)
+    sub.add_parser("validate", parents=[common], help="只校验，不生成")
+    build = sub.add_parser("build", parents=[common], help="校验并生成 HTML 与 Markdown")
+    build.add_argument("-o", "--output", type=Path, default=None, help="输出目录（默认 build/）")
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    args = build_parser().parse_args(argv)
+    from gendoc.cli import commands
+
+    try:
+        return commands.run(args)
+    except KeyboardInterrupt:
+        return 130
+    except BrokenPipeError:
+        return EXIT_FINDINGS

@@ -1,0 +1,143 @@
+"""The one finding type every stage returns, and the catalogue of stable codes.
+
+Messages are stored as templates in Chinese (the default: the people fixing the files are
+Chinese clerks) and English; a Diagnostic keeps the code and its parameters so that any
+reporter can render it in either language.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any, Iterable
+
+ERROR = "error"
+WARNING = "warning"
+INFO = "info"
+SEVERITY_RANK = {ERROR: 2, WARNING: 1, INFO: 0}
+
+
+@dataclass(frozen=True)
+class Location:
+    file: str
+    line: int = 0
+    col: int = 0
+    note: str = ""
+
+
+@dataclass
+class Diagnostic:
+    severity: str
+    code: str
+    params: dict[str, Any]
+    file: str
+    line: int = 0
+    col: int = 0
+    path: str = ""
+    related: list[Location] = field(default_factory=list)
+
+    def message(self, lang: str = "zh") -> str:
+        return render_message(self.code, self.params, lang)
+
+    def sort_key(self) -> tuple:
+        return (self.file, self.line, self.col, self.code)
+
+
+# code -> (title, zh template, en template). Templates use str.format with the params.
+# Codes are stable: tests, CI annotations and people's notes refer to them. Rule findings
+# use the rule's own id (T3-1, X-1, ...) and take their text from the kind's rules file.
+CATALOGUE: dict[str, tuple[str, str, str]] = {
+    # -- files and command line
+    "F001": ("file not found", "找不到文件或目录：{target}", "no such file or directory: {target}"),
+    "F002": ("not a report file", "不是报告文件（应为 .yaml 文件或包含报告的目录）：{target}",
+             "not a report file (expected a .yaml file or a folder of reports): {target}"),
+    "F003": ("unreadable file", "无法读取文件：{reason}", "cannot read the file: {reason}"),
+    "F004": ("file name and year disagree",
+             "文件名年份 {file_year} 与「报告年度」year: {year} 不一致",
+             "the file name says {file_year} but year is {year}"),
+    "F005": ("output not written", "无法写入输出文件 {target}：{reason}",
+             "cannot write output {target}: {reason}"),
+    # -- YAML loading
+    "Y001": ("YAML syntax error", "YAML 语法错误：{problem}", "YAML syntax error: {problem}"),
+    "Y002": ("not UTF-8", "文件不是 UTF-8 编码{guess}。请用编辑器“另存为”UTF-8 编码（如记事本：另存为 → 编码选 UTF-8）",
+             "the file is not UTF-8{guess_en}; re-save it as UTF-8 (e.g. Notepad: Save As → Encoding: UTF-8)"),
+    "Y003": ("duplicate key", "键「{key}」重复：第 {first_line} 行已出现过，同一层级的键只能写一次",
+             "duplicate key '{key}': already given on line {first_line}"),
+    "Y004": ("anchor or alias", "不支持 YAML 锚点/别名（{token}）：每个数字只写一次，不要引用",
+             "YAML anchors and aliases ({token}) are not supported in report files"),
+    "Y005": ("file too large", "文件过大（{size} 字节，上限 {limit} 字节），不像是报告数据文件",
+             "file too large ({size} bytes, limit {limit}); not a report data file"),
+    "Y006": ("nesting too deep", "嵌套层级过深（超过 {limit} 层）", "nesting deeper than {limit} levels"),
+    "Y007": ("tab indentation", "使用了制表符（Tab）缩进：YAML 只允许空格缩进，请把 Tab 换成空格",
+             "tab character used for indentation: YAML allows spaces only"),
+    "Y008": ("several documents", "文件含多个 YAML 文档（---）：一个文件只能写一份报告",
+             "the file holds several YAML documents (---); one report per file"),
+    "Y009": ("empty file", "文件为空：没有任何报告内容", "the file is empty"),
+    "Y010": ("not a mapping", "报告文件的顶层应为键值对（如 year: 2020），实为{found}",
+             "the top level of a report must be a mapping (key: value), found {found}"),
+    "Y011": ("full-width colon", "键后使用了全角冒号“：”（中文输入法）：请改为半角冒号加空格“: ”",
+             "full-width colon '：' (typed by a Chinese IME) after a key: use ': '"),
+    "Y012": ("unsupported tag", "不支持的 YAML 标签 {tag}", "unsupported YAML tag {tag}"),
+    "Y013": ("non-string key", "键必须是文字，实为 {found}", "mapping keys must be text, found {found}"),
+    # -- kinds
+    "K001": ("unknown format", "未知的报告格式 format: {format}（可用：{known}）",
+             "unknown report format '{format}' (known: {known})"),
+    "K002": ("missing format", "缺少报告格式 format（可用：{known}）",
+             "missing 'format' (known: {known})"),
+    # -- schema
+    "S001": ("wrong type", "{place}应为{expected}，实为{found}", "{place_en} must be {expected_en}, found {found_en}"),
+    "S002": ("missing item", "{place}缺少必填项「{label}」（{key}）", "{place_en} lacks required '{key}' ({label})"),
+    "S003": ("unknown key", "{place}中有未知的键「{key}」{hint}", "unknown key '{key}' in {place_en}{hint_en}"),
+    "S004": ("below minimum", "{place}应不小于 {limit}，实为 {found}", "{place_en} must be at least {limit}, found {found}"),
+    "S005": ("above maximum", "{place}应不大于 {limit}，实为 {found}（数值异常大）",
+             "{place_en} must be at most {limit}, found {found} (implausibly large)"),
+    "S006": ("too few items", "{place}至少应有 {limit} 项，实有 {found} 项", "{place_en} needs at least {limit} items, found {found}"),
+    "S007": ("too many items", "{place}至多 {limit} 项，实有 {found} 项", "{place_en} allows at most {limit} items, found {found}"),
+    "S008": ("wrong format", "{place}格式不对：应为{expected}，实为「{found}」",
+             "{place_en} has the wrong form: expected {expected_en}, found '{found}'"),
+    "S009": ("not allowed value", "{place}的值「{found}」不在允许范围内（{allowed}）",
+             "{place_en}: '{found}' is not one of {allowed}"),
+    "S010": ("schema violation", "{place}不符合格式要求：{detail}", "{place_en} does not fit the format: {detail}"),
+    "S011": ("empty text", "{place}不能为空", "{place_en} must not be empty"),
+    # -- rules
+    "R001": ("broken rule", "{title}：{detail}", "{title_en}: {detail_en}"),
+    "R002": ("stated total differs", "{place}填写为 {stated}，但按各项计算应为 {computed}（{title}）",
+             "{place_en} is stated as {stated} but the figures add up to {computed} ({title_en})"),
+    # -- narrative and templates
+    "N001": ("template syntax error", "模板语法错误：{problem}", "template syntax error: {problem}"),
+    "N002": ("undefined name", "模板引用了不存在的数据「{name}」{hint}", "the template refers to undefined '{name}'{hint_en}"),
+    "N003": ("literal figure in prose", "正文中直接写了数字「{figure}」：数字应引用数据（如 {{{{ table3.new_received.total }}}}），否则会与表格不一致",
+             "literal figure {figure} in prose; reference the data instead, or it will drift from the tables"),
+    "N004": ("template error", "模板渲染出错：{problem}", "template rendering failed: {problem}"),
+    "N005": ("unsafe template", "模板中不允许的操作：{problem}", "operation not allowed in a narrative template: {problem}"),
+}
+
+
+def render_message(code: str, params: dict[str, Any], lang: str = "zh") -> str:
+    _title, zh, en = CATALOGUE[code]
+    template = en if lang == "en" else zh
+    values = _Defaulting(params)
+    return template.format_map(values)
+
+
+class _Defaulting(dict):
+    """English fields fall back to the Chinese ones; missing optional hints are empty."""
+
+    def __missing__(self, key: str) -> str:
+        if key.endswith("_en") and key[:-3] in self:
+            return str(self[key[:-3]])
+        return ""
+
+
+def count_by_severity(diagnostics: Iterable[Diagnostic]) -> dict[str, int]:
+    counts = {ERROR: 0, WARNING: 0, INFO: 0}
+    for d in diagnostics:
+        counts[d.severity] += 1
+    return counts
+
+
+def worst(diagnostics: Iterable[Diagnostic]) -> str | None:
+    """The most severe severity present, or None when clean."""
+    best = None
+    for d in diagnostics:
+        if best is None or SEVERITY_RANK[d.severity] > SEVERITY_RANK[best]:
+            best = d.severity
+    return best

@@ -1,0 +1,273 @@
+"""The small, safe expression language that document kinds write their rules in.
+
+    table3.new_received.natural + table3.carried_over.natural == table3.results.total.natural
+    sum(table3.results.denied.*.total) + sum(proactive.categories.count)
+    year >= kind.first_year and year <= kind.last_year
+
+Numbers, data paths (`*` takes every key or item of one level; a path step applied to a list
+applies to each item), + - * /, comparisons, and/or/not, and sum/abs/min/max. Nothing else:
+no attribute access into Python objects, no calls beyond those four, so a kind's rules file
+cannot run code. Expressions are parsed once and evaluated against plain data.
+"""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from decimal import Decimal
+from typing import Any, Callable, Iterator
+
+_TOKEN = re.compile(
+    r"\s*(?:(?P<num>\d+(?:\.\d+)?)|(?P<op>==|!=|<=|>=|[-+*/<>(),])|(?P<path>[A-Za-z_][\w]*(?:\.(?:[A-Za-z_]\w*|\*|\d+))*))"
+)
+_KEYWORDS = {"and", "or", "not", "null"}
+FUNCTIONS: dict[str, Callable[[list], Any]] = {
+    "sum": lambda xs: sum(xs, 0),
+    "abs": lambda xs: abs(xs[0]),
+    "min": lambda xs: min(xs),
+    "max": lambda xs: max(xs),
+}
+_COMPARE: dict[str, Callable[[Any, Any], bool]] = {
+    "==": lambda a, b: a == b, "!=": lambda a, b: a != b, "<=": lambda a, b: a <= b,
+    ">=": lambda a, b: a >= b, "<": lambda a, b: a < b, ">": lambda a, b: a > b,
+}
+_ARITH: dict[str, Callable[[Any, Any], Any]] = {
+    "+": lambda a, b: a + b, "-": lambda a, b: a - b, "*": lambda a, b: a * b,
+    "/": lambda a, b: a / b if b else Decimal(0),
+}
+
+
+class ExpressionError(ValueError):
+    """The rule text itself is malformed (a kind maintainer's mistake)."""
+
+
+class Missing(Exception):
+    """A figure the expression needs is absent or not a number: the rule does not apply."""
+
+
+# Nodes are tuples: ("num", v) ("path", steps) ("call", name, [args]) ("bin", op, a, b)
+# ("cmp", op, a, b) ("and", a, b) ("or", a, b) ("not", a) ("neg", a)
+Node = tuple
+
+
+def parse(text: str) -> Node:
+    tokens = _tokenize(text)
+    parser = _Parser(tokens, text)
+    node = parser.expr()
+    if parser.peek() is not None:
+        raise ExpressionError(f"unexpected '{parser.peek()[1]}' in: {text}")
+    return node
+
+
+def _tokenize(text: str) -> list[tuple[str, str]]:
+    out, pos = [], 0
+    text = text.strip()
+    while pos < len(text):
+        m = _TOKEN.match(text, pos)
+        if not m or m.end() == pos:
+            raise ExpressionError(f"cannot read '{text[pos:pos + 10]}' in: {text}")
+        pos = m.end()
+        kind = m.lastgroup
+        value = m.group(kind)
+        if kind == "path" and value in _KEYWORDS:
+            kind = "kw"
+        out.append((kind, value))
+    return out
+
+
+class _Parser:
+    def __init__(self, tokens: list[tuple[str, str]], text: str):
+        self.tokens, self.i, self.text = tokens, 0, text
+
+    def peek(self):
+        return self.tokens[self.i] if self.i < len(self.tokens) else None
+
+    def take(self, value: str | None = None):
+        tok = self.peek()
+        if tok is None or (value is not None and tok[1] != value):
+            raise ExpressionError(f"expected '{value}' in: {self.text}")
+        self.i += 1
+        return tok
+
+    def accept(self, *values: str) -> str | None:
+        tok = self.peek()
+        if tok is not None and tok[1] in values and tok[0] in ("op", "kw"):
+            self.i += 1
+            return tok[1]
+        return None
+
+    def expr(self) -> Node:
+        node = self.conj()
+        while self.accept("or"):
+            node = ("or", node, self.conj())
+        return node
+
+    def conj(self) -> Node:
+        node = self.negation()
+        while self.accept("and"):
+            node = ("and", node, self.negation())
+        return node
+
+    def negation(self) -> Node:
+        if self.accept("not"):
+            return ("not", self.negation())
+        return self.comparison()
+
+    def comparison(self) -> Node:
+        node = self.additive()
+        op = self.accept(*_COMPARE)
+        if op:
+            node = ("cmp", op, node, self.additive())
+        return node
+
+    def additive(self) -> Node:
+        node = self.term()
+        while (op := self.accept("+", "-")):
+            node = ("bin", op, node, self.term())
+        return node
+
+    def term(self) -> Node:
+        node = self.unary()
+        while (op := self.accept("*", "/")):
+            node = ("bin", op, node, self.unary())
+        return node
+
+    def unary(self) -> Node:
+        if self.accept("-"):
+            return ("neg", self.unary())
+        return self.atom()
+
+    def atom(self) -> Node:
+        tok = self.take()
+        kind, value = tok
+        if kind == "num":
+            return ("num", Decimal(value) if "." in value else int(value))
+        if kind == "kw" and value == "null":
+            return ("num", None)
+        if kind == "op" and value == "(":
+            node = self.expr()
+            self.take(")")
+            return node
+        if kind == "path":
+            if self.accept("("):
+                if value not in FUNCTIONS:
+                    raise ExpressionError(f"unknown function {value}() in: {self.text}")
+                args = [] if self.accept(")") else self._args()
+                return ("call", value, args)
+            return ("path", tuple(int(s) if s.isdigit() else s for s in value.split(".")))
+        raise ExpressionError(f"unexpected '{value}' in: {self.text}")
+
+    def _args(self) -> list[Node]:
+        args = [self.expr()]
+        while self.accept(","):
+            args.append(self.expr())
+        self.take(")")
+        return args
+
+
+# -- evaluation ---------------------------------------------------------------------------
+
+@dataclass(frozen=True)
+class Ref:
+    """One figure an expression read: which document (root name) and where in it."""
+
+    root: str
+    path: tuple
+    value: Any
+
+
+def is_number(value: Any) -> bool:
+    return isinstance(value, (int, Decimal, float)) and not isinstance(value, bool)
+
+
+def resolve(steps: tuple, roots: dict[str, Any], default_root: str) -> list[Ref]:
+    """Every figure a path names (several when it has `*` or crosses a list)."""
+    root = steps[0] if steps[0] in roots and steps[0] != default_root else default_root
+    rest = steps[1:] if root == steps[0] else steps
+    found: list[tuple[tuple, Any]] = [((), roots[root])]
+    if roots[root] is None:
+        raise Missing(".".join(map(str, steps)))
+    for step in rest:
+        nxt: list[tuple[tuple, Any]] = []
+        for path, value in found:
+            nxt.extend(_step(path, value, step))
+        found = nxt
+    return [Ref(root, p, v) for p, v in found]
+
+
+def _step(path: tuple, value: Any, step: Any) -> Iterator[tuple[tuple, Any]]:
+    if isinstance(value, list) and step != "*" and not isinstance(step, int):
+        for i, item in enumerate(value):
+            yield from _step(path + (i,), item, step)
+    elif step == "*":
+        items = value.items() if isinstance(value, dict) else enumerate(value) if isinstance(value, list) else ()
+        for key, item in items:
+            yield path + (key,), item
+    elif isinstance(value, dict) and step in value:
+        yield path + (step,), value[step]
+    elif isinstance(value, list) and isinstance(step, int) and step < len(value):
+        yield path + (step,), value[step]
+    else:
+        raise Missing(".".join(map(str, path + (step,))))
+
+
+class Evaluator:
+    """Evaluates parsed expressions, recording every figure read (for messages)."""
+
+    def __init__(self, roots: dict[str, Any], default_root: str = "data"):
+        self.roots = roots
+        self.default_root = default_root
+
+    def eval(self, node: Node, refs: list[Ref]) -> Any:
+        op = node[0]
+        if op == "num":
+            return node[1]
+        if op == "path":
+            found = resolve(node[1], self.roots, self.default_root)
+            for ref in found:
+                if ref.value is not None and not is_number(ref.value):
+                    raise Missing(".".join(map(str, ref.path)))
+            refs.extend(found)
+            if "*" in node[1] or len(found) != 1:
+                return [r.value for r in found]
+            return found[0].value
+        if op == "call":
+            values: list = []
+            for arg in node[2]:
+                v = self.eval(arg, refs)
+                values.extend(v if isinstance(v, list) else [v])
+            return FUNCTIONS[node[1]](values)
+        if op == "bin":
+            a, b = self.eval(node[2], refs), self.eval(node[3], refs)
+            if not (is_number(a) and is_number(b)):
+                raise Missing(str(node))
+            return _ARITH[node[1]](a, b)
+        if op == "neg":
+            return -self.eval(node[1], refs)
+        if op == "cmp":
+            a, b = self.eval(node[2], refs), self.eval(node[3], refs)
+            if a is None or b is None:
+                raise Missing(str(node))
+            return _COMPARE[node[1]](a, b)
+        if op == "and":
+            return bool(self.eval(node[1], refs)) and bool(self.eval(node[2], refs))
+        if op == "or":
+            return bool(self.eval(node[1], refs)) or bool(self.eval(node[2], refs))
+        if op == "not":
+            return not self.eval(node[1], refs)
+        raise ExpressionError(f"unknown node {op}")
+
+
+def sides(node: Node) -> tuple[Node, Node] | None:
+    """The two sides of a comparison, for messages that show both values."""
+    return (node[2], node[3]) if node[0] == "cmp" else None
+
+
+def paths_in(node: Node) -> Iterator[tuple]:
+    if node[0] == "path":
+        yield node[1]
+    for child in node[1:]:
+        if isinstance(child, tuple) and child and isinstance(child[0], str):
+            yield from paths_in(child)
+        elif isinstance(child, list):
+            for sub in child:
+                yield from paths_in(sub)

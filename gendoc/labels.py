@@ -1,0 +1,130 @@
+"""Official labels, read from a kind's JSON Schema.
+
+The schema is the single home of every label: each property's `title` is the official
+wording, character for character. This module walks the schema along a data path
+(following `$ref` and `allOf`, across files) so that messages, tables and diffs can all name
+a figure the way the printed table does.
+"""
+from __future__ import annotations
+
+from typing import Any, Iterable
+from urllib.parse import urljoin, urldefrag
+
+from gendoc.sourcemap import format_path  # noqa: F401  (re-exported: labels and paths go together)
+
+Path = tuple  # a data path: str keys and int list indices
+
+
+class SchemaIndex:
+    """Merged schema nodes by data path, with the titles along the way."""
+
+    def __init__(self, root: dict, root_uri: str, documents: dict[str, dict]):
+        self._root = root
+        self._root_uri = root_uri
+        self._docs = dict(documents)
+        self._docs.setdefault(root_uri, root)
+        self._cache: dict[tuple, list | None] = {(): self._expand(root, root_uri)}
+
+    # -- resolution -------------------------------------------------------------------
+    def _deref(self, ref: str, base: str) -> tuple[dict, str]:
+        target = urljoin(base, ref)
+        doc_uri, fragment = urldefrag(target)
+        node: Any = self._docs[doc_uri or base]
+        for part in [p for p in fragment.split("/") if p]:
+            node = node[part.replace("~1", "/").replace("~0", "~")]
+        return node, doc_uri or base
+
+    def _expand(self, node: Any, base: str) -> list[tuple[dict, str]]:
+        """The node and every node it pulls in by $ref / allOf, outermost first."""
+        out: list[tuple[dict, str]] = []
+        stack = [(node, base)]
+        while stack:
+            current, cbase = stack.pop(0)
+            if not isinstance(current, dict):
+                continue
+            out.append((current, cbase))
+            if "$ref" in current:
+                stack.append(self._deref(current["$ref"], cbase))
+            for sub in current.get("allOf", ()):
+                stack.append((sub, cbase))
+        return out
+
+    def _parts(self, path: Iterable) -> list[tuple[dict, str]] | None:
+        key = tuple("#" if isinstance(p, int) else p for p in path)
+        if key in self._cache:
+            return self._cache[key]
+        parent = self._parts(key[:-1])
+        result = None
+        if parent is not None:
+            step = key[-1]
+            for node, base in parent:
+                if step == "#":
+                    child = node.get("items")
+                else:
+                    child = node.get("properties", {}).get(step)
+                    if child is None and isinstance(node.get("additionalProperties"), dict):
+                        child = node["additionalProperties"]
+                if isinstance(child, dict):
+                    result = self._expand(child, base)
+                    break
+        self._cache[key] = result
+        return result
+
+    # -- queries ----------------------------------------------------------------------
+    def get(self, path: Iterable, keyword: str, default: Any = None) -> Any:
+        """The first value of `keyword` on the node at `path` (outermost wins)."""
+        parts = self._parts(path)
+        for node, _ in parts or ():
+            if keyword in node:
+                return node[keyword]
+        return default
+
+    def exists(self, path: Iterable) -> bool:
+        return self._parts(path) is not None
+
+    def properties(self, path: Iterable) -> list[str]:
+        """Declared property names at `path`, in schema order."""
+        names: list[str] = []
+        for node, _ in self._parts(path) or ():
+            for name in node.get("properties", {}):
+                if name not in names:
+                    names.append(name)
+        return names
+
+    def required(self, path: Iterable) -> list[str]:
+        names: list[str] = []
+        for node, _ in self._parts(path) or ():
+            names.extend(n for n in node.get("required", ()) if n not in names)
+        return names
+
+    def title(self, path: Iterable) -> str | None:
+        return self.get(path, "title")
+
+    def chain(self, path: Iterable) -> list[str]:
+        """Titles from the top of the document down to `path`; groups (x-group) included."""
+        path = tuple(path)
+        titles: list[str] = []
+        for depth in range(1, len(path) + 1):
+            sub = path[:depth]
+            if isinstance(sub[-1], int):
+                titles.append(f"第{sub[-1] + 1}项")
+                continue
+            group = self.get(sub, "x-group")
+            if group and (not titles or titles[-1] != group):
+                titles.append(group)
+            title = self.title(sub)
+            titles.append(title if title else str(sub[-1]))
+        return titles
+
+    def place(self, path: Iterable) -> str:
+        """A figure named the way a person finds it: 表三「一、…」/「自然人」."""
+        path = tuple(path)
+        if not path:
+            return "报告文件"
+        short = self.get(path[:1], "x-short")
+        titles = self.chain(path)
+        if short:
+            titles = titles[1:]
+            return short + ("".join(f"「{t}」" if i == 0 else f"/「{t}」" for i, t in enumerate(titles)))
+        return "/".join(f"「{t}」" for t in titles)
+

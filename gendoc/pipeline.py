@@ -1,0 +1,185 @@
+"""One report end to end: load → validate → derive → render → write.
+
+`Project` ties the stages together for a project root (the folder with schemas/, templates/
+and reports/). It never prints or exits: every outcome is a `ReportResult` carrying its
+Diagnostics.
+"""
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Iterable
+
+from gendoc.diagnostics import ERROR, Diagnostic, worst
+from gendoc.kinds import Kind, KindRegistry
+from gendoc.loader import Loaded, load_file
+from gendoc.rules import Report, apply_rules
+
+REPORT_SUFFIXES = (".yaml", ".yml")
+
+
+@dataclass
+class ReportResult:
+    file: str
+    agency: str
+    year: int | None
+    kind: Kind | None = None
+    report: Report | None = None
+    diagnostics: list[Diagnostic] = field(default_factory=list)
+    outputs: dict[str, Path] = field(default_factory=dict)
+
+    @property
+    def status(self) -> str:
+        """clean / warnings / errors — what the index page and the summary show."""
+        level = worst(self.diagnostics)
+        return {None: "clean", "info": "clean", "warning": "warnings", ERROR: "errors"}[level]
+
+    @property
+    def ok(self) -> bool:
+        return self.status != "errors"
+
+
+def report_identity(path: Path) -> tuple[str, int | None]:
+    """reports/<agency>/<year>.yaml → (agency, year)."""
+    stem = path.stem
+    return path.parent.name, int(stem) if stem.isdigit() else None
+
+
+class Project:
+    def __init__(self, root: Path | str):
+        self.root = Path(root)
+        self.kinds = KindRegistry(self.root)
+        self._derived: dict[Path, Report | None] = {}
+
+    # -- discovery ------------------------------------------------------------------------
+    def discover(self, targets: Iterable[str]) -> tuple[list[Path], list[Diagnostic]]:
+        """Report files named on the command line (default: every reports/**/*.yaml)."""
+        targets = list(targets) or [str(self.root / "reports")]
+        files: list[Path] = []
+        problems: list[Diagnostic] = []
+        for target in targets:
+            path = Path(target)
+            if path.is_dir():
+                found = sorted(p for p in path.rglob("*") if p.suffix in REPORT_SUFFIXES and p.is_file())
+                if not found:
+                    problems.append(Diagnostic(ERROR, "F002", {"target": target}, target))
+                files.extend(found)
+            elif path.is_file():
+                if path.suffix in REPORT_SUFFIXES:
+                    files.append(path)
+                else:
+                    problems.append(Diagnostic(ERROR, "F002", {"target": target}, target))
+            else:
+                problems.append(Diagnostic(ERROR, "F001", {"target": target}, target))
+        unique = list(dict.fromkeys(files))
+        return unique, problems
+
+    # -- checking ---------------------------------------------------------------------------
+    def check(self, path: Path, loaded: Loaded | None = None) -> ReportResult:
+        """Load, validate and derive one report; cross-year rules read last year's file."""
+        agency, file_year = report_identity(path)
+        result = ReportResult(file=str(path), agency=agency, year=file_year)
+        loaded = loaded or load_file(path)
+        result.diagnostics.extend(loaded.diagnostics)
+        data = loaded.data
+        if data is None or any(d.severity == ERROR for d in loaded.diagnostics):
+            return result
+        kind = self._kind_of(data, result, loaded)
+        if kind is None:
+            return result
+        result.kind = kind
+        from gendoc.schema_check import check as schema_check
+
+        result.diagnostics.extend(schema_check(kind, data, str(path), loaded.sourcemap, loaded.text))
+        year = data.get("year")
+        if isinstance(year, int) and not isinstance(year, bool):
+            result.year = year
+            if file_year is not None and file_year != year:
+                line, col = loaded.sourcemap.value(("year",))
+                result.diagnostics.append(Diagnostic(
+                    ERROR, "F004", {"file_year": file_year, "year": year}, str(path), line, col, "year"))
+        prev = self.previous(path, result.year) if result.year else None
+        report, findings = apply_rules(kind, data, str(path), loaded.sourcemap, prev)
+        result.report = report
+        result.diagnostics.extend(findings)
+        result.diagnostics.sort(key=Diagnostic.sort_key)
+        return result
+
+    def _kind_of(self, data: dict, result: ReportResult, loaded: Loaded) -> Kind | None:
+        known = "、".join(self.kinds.ids())
+        fmt = data.get("format")
+        if fmt is None:
+            result.diagnostics.append(Diagnostic(ERROR, "K002", {"known": known}, result.file, 1, 1, "format"))
+            return None
+        kind = self.kinds.get(str(fmt))
+        if kind is None:
+            line, col = loaded.sourcemap.value(("format",))
+            result.diagnostics.append(Diagnostic(
+                ERROR, "K001", {"format": fmt, "known": known}, result.file, line, col, "format"))
+        return kind
+
+    def previous(self, path: Path, year: int) -> Report | None:
+        """Last year's report of the same agency, derived (None when absent or broken)."""
+        for suffix in REPORT_SUFFIXES:
+            candidate = path.with_name(f"{year - 1}{suffix}")
+            if candidate.is_file():
+                return self._derive_only(candidate)
+        return None
+
+    def _derive_only(self, path: Path) -> Report | None:
+        key = path.resolve()
+        if key not in self._derived:
+            loaded = load_file(path)
+            report = None
+            if loaded.data is not None and isinstance(loaded.data, dict):
+                kind = self.kinds.get(str(loaded.data.get("format")))
+                if kind is not None:
+                    report, _ = apply_rules(kind, loaded.data, str(path), loaded.sourcemap, None)
+            self._derived[key] = report
+        return self._derived[key]
+
+    # -- building ---------------------------------------------------------------------------
+    def build(self, path: Path, out_dir: Path) -> ReportResult:
+        """Check, render every output of the kind, and write them atomically.
+
+        A report with errors writes nothing: its previous good outputs stay as they were.
+        """
+        from gendoc.render import render_document
+        from gendoc.writer import write_if_changed
+
+        result = self.check(path)
+        if not result.ok or result.report is None or result.kind is None:
+            return result
+        prev = self.previous(path, result.year) if result.year else None
+        rendered: dict[str, str] = {}
+        for fmt in result.kind.outputs:
+            out = render_document(result.kind, result.report.data, prev.data if prev else None, fmt,
+                                  result.report.sourcemap)
+            result.diagnostics.extend(out.diagnostics)
+            if out.text is None:
+                return result
+            rendered[fmt] = out.text
+        if not result.ok:
+            return result
+        for fmt, text in rendered.items():
+            target = out_dir / result.agency / f"{result.year}.{fmt}"
+            try:
+                write_if_changed(target, text)
+            except OSError as exc:
+                result.diagnostics.append(Diagnostic(
+                    ERROR, "F005", {"target": str(target), "reason": exc.strerror or str(exc)}, str(target)))
+                return result
+            result.outputs[fmt] = target
+        return result
+
+
+def default_root() -> Path:
+    """The project root: the current folder when it holds schemas/, else gendoc's checkout."""
+    env = os.environ.get("GENDOC_ROOT")
+    if env:
+        return Path(env)
+    here = Path.cwd()
+    if (here / "schemas").is_dir():
+        return here
+    return Path(__file__).resolve().parent.parent

@@ -1,0 +1,265 @@
+"""Run a kind's declarative rules: derive the totals, then check the 勾稽关系.
+
+The rules live in the kind's `rules.yaml` (see docs/architecture.md). This module knows no
+row or column by name: it expands `foreach`, evaluates expressions, writes derived figures
+into a copy of the data, remembers which typed figures each derived one came from (so that a
+broken rule can point at lines a person typed), and turns failures into Diagnostics.
+"""
+from __future__ import annotations
+
+import copy
+import itertools
+from dataclasses import dataclass, field
+from functools import lru_cache
+from typing import Any, Iterator
+
+from gendoc.diagnostics import ERROR, Diagnostic, Location
+from gendoc.expressions import Evaluator, Missing, Node, Ref, is_number, parse, sides
+from gendoc.labels import format_path
+
+KIND_LABELS = {
+    "first_year": ("本格式适用的首个报告年度", "first report year of this format"),
+    "last_year": ("本格式适用的最后报告年度", "last report year of this format"),
+}
+
+
+@dataclass
+class Report:
+    """One report's data after derivation, and how to point into its file."""
+
+    file: str
+    data: dict
+    sourcemap: Any
+    provenance: dict[tuple, list[tuple]] = field(default_factory=dict)
+
+
+@dataclass
+class RuleContext:
+    kind: Any
+    current: Report
+    prev: Report | None
+
+    def roots(self) -> dict[str, Any]:
+        return {
+            "data": self.current.data,
+            "prev": self.prev.data if self.prev else None,
+            "kind": {"first_year": self.kind.first_year, "last_year": self.kind.last_year},
+        }
+
+
+@lru_cache(maxsize=4096)
+def _parsed(text: str) -> Node:
+    return parse(text)
+
+
+def apply_rules(kind, data: dict, file: str, sourcemap, prev: Report | None = None) -> tuple[Report, list[Diagnostic]]:
+    """Derive every computed figure, then run every check. The input data is not touched."""
+    report = Report(file=file, data=copy.deepcopy(data), sourcemap=sourcemap)
+    ctx = RuleContext(kind, report, prev)
+    diagnostics: list[Diagnostic] = []
+    for rule in kind.rules["derive"]:
+        for bound in _bindings(rule, report.data):
+            diagnostics.extend(_derive(ctx, rule, bound))
+    for rule in kind.rules["checks"]:
+        for bound in _bindings(rule, report.data):
+            diagnostics.extend(_check(ctx, rule, bound))
+    return report, diagnostics
+
+
+# -- foreach ------------------------------------------------------------------------------
+
+def _bindings(rule: dict, data: dict) -> Iterator[dict[str, str]]:
+    spec = rule.get("foreach") or {}
+    names = list(spec)
+    choices = [_choices(spec[n], data) for n in names]
+    for combo in itertools.product(*choices):
+        yield dict(zip(names, combo))
+
+
+def _choices(spec: Any, data: dict) -> list[str]:
+    if isinstance(spec, list):
+        return [str(s) for s in spec]
+    if isinstance(spec, dict) and "glob" in spec:
+        return [format_path(p) for p in _glob(data, spec["glob"].split("."), (), spec.get("has"))]
+    raise ValueError(f"foreach must be a list or {{glob, has}}, got {spec!r}")
+
+
+def _glob(value: Any, pattern: list[str], path: tuple, has: str | None) -> Iterator[tuple]:
+    if not pattern:
+        if isinstance(value, dict) and (has is None or has in value):
+            yield path
+        return
+    head, rest = pattern[0], pattern[1:]
+    if not isinstance(value, dict):
+        return
+    if head == "**":
+        yield from _glob(value, rest, path, has)
+        for key, child in value.items():
+            yield from _glob(child, pattern, path + (key,), has)
+    elif head == "*":
+        for key, child in value.items():
+            yield from _glob(child, rest, path + (key,), has)
+    elif head in value:
+        yield from _glob(value[head], rest, path + (head,), has)
+
+
+def _fill(text: str, bound: dict[str, str]) -> str:
+    for name, value in bound.items():
+        text = text.replace("{" + name + "}", value)
+    return text
+
+
+# -- derive and check -----------------------------------------------------------------------
+
+def _derive(ctx: RuleContext, rule: dict, bound: dict) -> list[Diagnostic]:
+    target = tuple(int(s) if s.isdigit() else s for s in _fill(rule["target"], bound).split("."))
+    refs: list[Ref] = []
+    try:
+        computed = Evaluator(ctx.roots()).eval(_parsed(_fill(rule["expr"], bound)), refs)
+    except Missing:
+        return []
+    if isinstance(computed, list):
+        computed = sum(computed, 0)
+    report = ctx.current
+    sources: list[tuple] = []
+    for ref in refs:
+        if ref.root == "data":
+            sources.extend(report.provenance.get(ref.path, [ref.path]))
+    findings = []
+    parent = _container(report.data, target[:-1])
+    stated = parent.get(target[-1]) if parent is not None else None
+    if parent is None:
+        return []
+    if stated is not None and target not in report.provenance and is_number(stated) and stated != computed:
+        line, col = report.sourcemap.value(target)
+        place = ctx.kind.index.place(target)
+        findings.append(Diagnostic(
+            ERROR, "R002",
+            {"rule": rule["id"], "title": rule.get("title", ""), "title_en": rule.get("title_en", rule.get("title", "")),
+             "place": place, "stated": stated, "computed": computed},
+            report.file, line, col, format_path(target),
+            [_location(ctx, Ref("data", p, None), "") for p in sources[:12]]))
+    parent[target[-1]] = computed
+    report.provenance[target] = sources
+    return findings
+
+
+def _container(data: dict, path: tuple) -> dict | None:
+    """The dict that holds a derived figure, created along the way (e.g. （七）总计)."""
+    node: Any = data
+    for step in path:
+        if isinstance(node, dict):
+            if step not in node:
+                node[step] = {}
+            node = node[step]
+        elif isinstance(node, list) and isinstance(step, int) and step < len(node):
+            node = node[step]
+        else:
+            return None
+    return node if isinstance(node, dict) else None
+
+
+def _check(ctx: RuleContext, rule: dict, bound: dict) -> list[Diagnostic]:
+    text = _fill(rule["assert"], bound)
+    node = _parsed(text)
+    refs: list[Ref] = []
+    evaluator = Evaluator(ctx.roots())
+    try:
+        if evaluator.eval(node, refs):
+            return []
+    except Missing:
+        return []
+    detail_zh, detail_en = _describe(ctx, evaluator, node, refs)
+    mine = [r for r in refs if r.root == "data"]
+    related = [_location(ctx, r, _term(ctx, r)) for r in refs if r.root in ("data", "prev")]
+    primary = _location(ctx, mine[0], "") if mine else Location(ctx.current.file, 1, 1)
+    return [Diagnostic(
+        rule.get("severity", ERROR), "R001",
+        {"rule": rule["id"], "title": rule.get("title", ""), "title_en": rule.get("title_en", rule.get("title", "")),
+         "detail": detail_zh, "detail_en": detail_en},
+        ctx.current.file, primary.line, primary.col,
+        format_path(mine[0].path) if mine else "", _dedupe(related))]
+
+
+def _dedupe(locations: list[Location]) -> list[Location]:
+    seen, out = set(), []
+    for loc in locations:
+        key = (loc.file, loc.line, loc.note)
+        if key not in seen:
+            seen.add(key)
+            out.append(loc)
+    return out
+
+
+def _location(ctx: RuleContext, ref: Ref, note: str) -> Location:
+    """Where a figure was typed; a derived one points at the first figure it adds up."""
+    report = ctx.prev if ref.root == "prev" else ctx.current
+    path = ref.path
+    sources = report.provenance.get(path)
+    if sources:
+        path = sources[0]
+        lines = sorted({report.sourcemap.value(p)[0] for p in sources})
+        span = f"{lines[0]}" if len(lines) == 1 else f"{lines[0]}–{lines[-1]}"
+        note = f"{note}（计算值，由第 {span} 行的数字得出）" if note else note
+    line, col = report.sourcemap.value(path)
+    return Location(report.file, line, col, note)
+
+
+def _term(ctx: RuleContext, ref: Ref) -> str:
+    """「label」= value, the way a figure is named in a message."""
+    return f"{_label(ctx, ref)} = {ref.value}"
+
+
+def _label(ctx: RuleContext, ref: Ref) -> str:
+    if ref.root == "kind":
+        return f"「{KIND_LABELS.get(ref.path[-1], (ref.path[-1],))[0]}」"
+    chain = ctx.kind.index.chain(ref.path)
+    if ctx.kind.index.get(ref.path[:1], "x-short"):
+        chain = [ctx.kind.index.get(ref.path[:1], "x-short")] + chain[1:]
+    text = "「" + "/".join(chain) + "」"
+    return ("上年报告" + text) if ref.root == "prev" else text
+
+
+def _describe(ctx: RuleContext, evaluator: Evaluator, node: Node, refs: list[Ref]) -> tuple[str, str]:
+    pair = sides(node)
+    if pair is None:
+        unique = list(dict.fromkeys((r.root, r.path, r.value) for r in refs))
+        parts = "；".join(_term(ctx, Ref(*r)) for r in unique)
+        return parts, parts
+    texts = []
+    for side in pair:
+        side_refs: list[Ref] = []
+        value = evaluator.eval(side, side_refs)
+        texts.append((_unparse(ctx, side, side_refs), value))
+    (left, lv), (right, rv) = texts
+    return (f"{left} = {lv}，但 {right} = {rv}", f"{left} = {lv}, but {right} = {rv}")
+
+
+def _unparse(ctx: RuleContext, node: Node, refs: list[Ref]) -> str:
+    """A formula in official labels: 「一、…/自然人」(10) + 「二、…/自然人」(0)."""
+    op = node[0]
+    if op == "num":
+        return str(node[1])
+    if op == "path":
+        found = [r for r in refs if _matches(r, node[1])]
+        if len(found) == 1:
+            return f"{_label(ctx, found[0])}({found[0].value})"
+        stem = node[1][: node[1].index("*")] if "*" in node[1] else node[1]
+        total = sum((r.value or 0) for r in found)
+        root = "prev" if stem and stem[0] == "prev" else "data"
+        stem = stem[1:] if root == "prev" else stem
+        return f"{_label(ctx, Ref(root, stem, None))}各项({total})"
+    if op == "call":
+        return "".join(_unparse(ctx, a, refs) for a in node[2])
+    if op == "bin":
+        return f"{_unparse(ctx, node[2], refs)} {node[1]} {_unparse(ctx, node[3], refs)}"
+    if op == "neg":
+        return f"-{_unparse(ctx, node[1], refs)}"
+    return str(node)
+
+
+def _matches(ref: Ref, steps: tuple) -> bool:
+    steps = steps[1:] if steps and steps[0] in ("prev", "kind") else steps
+    if len(steps) != len(ref.path):
+        return False
+    return all(s == "*" or s == p for s, p in zip(steps, ref.path))
