@@ -1,0 +1,31 @@
+"""Shared fixtures: a throwaway copy of the project, so tests can break reports freely."""
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parent.parent
+SEED = ROOT / "reports" / "zhifu-drc" / "2020.yaml"
+
+
+@pytest.fixture
+def project(tmp_path: Path) -> Path:
+    """A copy of schemas/, templates/ and reports/ under tmp_path; returns its root."""
+    for name in ("schemas", "templates", "reports"):
+        shutil.copytree(ROOT / name, tmp_path / name)
+    return tmp_path
+
+
+def line_of(text: str, needle: str, start: int = 1) -> int:
+    """1-based number of the first line at or after `start` that contains `needle`."""
+    for number, line in enumerate(text.splitlines(), 1):
+        if number >= start and needle in line:
+            return number
+    raise AssertionError(f"{needle!r} not in text")
+
+
+def replace_once(text: str, old: str, new: str) -> str:
+    assert text.count(old) >= 1, old
+    return text.replace(old, new, 1)

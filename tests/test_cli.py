@@ -1,0 +1,70 @@
+"""The command line as a user runs it: exit codes, located findings, outputs."""
+from __future__ import annotations
+
+import json
+
+from gendoc.cli.main import main
+from tests.conftest import line_of, replace_once
+
+
+def run(capsys, *argv):
+    code = main(list(argv))
+    out, err = capsys.readouterr()
+    return code, out, err
+
+
+def test_validate_clean_seed_exits_0(project, capsys):
+    code, out, err = run(capsys, "validate", "--root", str(project), str(project / "reports"))
+    assert code == 0
+    assert out == ""
+    assert "1 份报告：0 个错误" in err
+
+
+def test_validate_changed_figure_names_rule_and_line(project, capsys):
+    path = project / "reports" / "zhifu-drc" / "2020.yaml"
+    text = replace_once(path.read_text(encoding="utf-8"), "granted: {natural: 7", "granted: {natural: 6")
+    path.write_text(text, encoding="utf-8")
+    code, out, _ = run(capsys, "validate", "--root", str(project), str(path))
+    assert code == 1
+    first = out.splitlines()[0]
+    assert first.startswith(f"{path}:{line_of(text, 'new_received:')}:")
+    assert "error[T3-1]" in first
+    assert f"{path}:{line_of(text, 'granted:')}:" in out  # the changed figure is listed too
+
+
+def test_json_and_github_formats(project, capsys):
+    path = project / "reports" / "zhifu-drc" / "2020.yaml"
+    path.write_text(path.read_text(encoding="utf-8").replace("year: 2020", "year: 2022"), encoding="utf-8")
+    code, out, _ = run(capsys, "validate", "--root", str(project), "--format", "json", str(path))
+    assert code == 1
+    items = json.loads(out)
+    assert {i["rule"] for i in items if i["rule"]} == {"X-4"}
+    assert {i["code"] for i in items} == {"F004", "R001"}
+    code, out, _ = run(capsys, "validate", "--root", str(project), "--format", "github", str(path))
+    assert out.startswith(f"::error file={path},line=")
+
+
+def test_english_messages(project, capsys):
+    path = project / "reports" / "zhifu-drc" / "2020.yaml"
+    path.write_text(path.read_text(encoding="utf-8").replace("year: 2020", "year: 2019"), encoding="utf-8")
+    code, out, _ = run(capsys, "validate", "--root", str(project), "--lang", "en", str(path))
+    assert code == 1
+    assert "the file name says 2020 but year is 2019" in out
+
+
+def test_missing_path_and_directory_without_reports(project, capsys, tmp_path):
+    empty = tmp_path / "empty"
+    empty.mkdir()
+    code, out, _ = run(capsys, "validate", "--root", str(project), str(tmp_path / "nope.yaml"), str(empty))
+    assert code == 1
+    assert f"{tmp_path / 'nope.yaml'}: error[F001]: 找不到文件或目录" in out
+    assert "error[F002]" in out
+
+
+def test_usage_error_exits_2(capsys):
+    code = None
+    try:
+        main(["frobnicate"])
+    except SystemExit as exc:
+        code = exc.code
+    assert code == 2
