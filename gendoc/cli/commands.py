@@ -19,6 +19,8 @@ def run(args) -> int:
             return _validate(project, args)
         if args.command == "build":
             return _build(project, args)
+        if args.command == "new":
+            return _new(project, args)
     except KindError as exc:
         sys.stderr.write(f"gendoc: 文档类型定义有误（document kind is broken）：{exc}\n")
         return EXIT_USAGE
@@ -67,3 +69,17 @@ def _build(project: Project, args) -> int:
     _emit(args, problems + [d for r in results for d in r.diagnostics])
     _summary(args, results, problems, "built")
     return _exit_code(results, problems)
+
+
+def _new(project: Project, args) -> int:
+    from gendoc.scaffold import ScaffoldError, new_report
+
+    try:
+        made = new_report(project, args.agency, args.year)
+    except ScaffoldError as exc:
+        sys.stderr.write(f"gendoc new: {exc}\n")
+        return EXIT_FINDINGS
+    result = project.check(made.path)
+    _emit(args, result.diagnostics)
+    sys.stderr.write(f"已生成 {made.path}（{made.kind.title}，起点：{made.source.name}）\n")
+    return _exit_code([result], [])

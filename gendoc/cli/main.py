@@ -35,6 +35,12 @@ def build_parser() -> argparse.ArgumentParser:
     sub.add_parser("validate", parents=[common], help="只校验，不生成")
     build = sub.add_parser("build", parents=[common], help="校验并生成 HTML 与 Markdown")
     build.add_argument("-o", "--output", type=Path, default=None, help="输出目录（默认 build/）")
+    new = sub.add_parser("new", help="从该机关最近一年的报告生成新一年的报告文件")
+    new.add_argument("agency", help="机关目录名，如 zhifu-drc")
+    new.add_argument("year", type=int, help="报告年度，如 2021")
+    new.add_argument("--root", type=Path, default=None, help="项目根目录")
+    new.add_argument("--lang", choices=["zh", "en"], default=os.environ.get("GENDOC_LANG", "zh"))
+    new.add_argument("--format", dest="output_format", choices=["text", "json", "github"], default="text")
     return parser
 
 

@@ -1,0 +1,103 @@
+"""`gendoc new <agency> <year>`: start next January's report from the agency's latest one.
+
+Agency details and narrative are kept; every figure becomes 0, except 二、上年结转, which is
+carried from last year's 四、结转下年度继续办理 (rule X-1 holds from the first keystroke).
+The format follows the year, so a 2020 report rolls over into the 2021 format's tables.
+"""
+from __future__ import annotations
+
+import copy
+from dataclasses import dataclass
+from decimal import Decimal
+from pathlib import Path
+from typing import Any
+
+from gendoc.emit import emit
+from gendoc.kinds import Kind
+from gendoc.pipeline import Project, report_identity
+
+
+class ScaffoldError(Exception):
+    """Why no new report could be started (shown to the user as is)."""
+
+
+@dataclass
+class Scaffolded:
+    path: Path
+    source: Path
+    kind: Kind
+
+
+def latest_report(folder: Path, before: int) -> Path | None:
+    years = []
+    for path in folder.glob("*.y*ml"):
+        _, year = report_identity(path)
+        if year is not None and year < before:
+            years.append((year, path))
+    return max(years)[1] if years else None
+
+
+def new_report(project: Project, agency: str, year: int) -> Scaffolded:
+    folder = project.root / "reports" / agency
+    target = folder / f"{year}.yaml"
+    if target.exists():
+        raise ScaffoldError(f"{target} 已存在，不会覆盖（already exists; not overwritten）")
+    source = latest_report(folder, year)
+    if source is None:
+        raise ScaffoldError(f"reports/{agency}/ 下没有 {year} 年以前的报告可作为起点（no earlier report of {agency}）")
+    kind = project.kinds.for_year(year)
+    if kind is None:
+        raise ScaffoldError(f"没有适用于 {year} 年度的报告格式（no format covers {year}）")
+    last = project.check(source)
+    if last.report is None or not last.ok:
+        raise ScaffoldError(f"{source} 有错误，请先修正（fix its errors first: gendoc validate {source}）")
+    data = _next_year(kind, last.report.data, last.kind, year)
+    header = [f"# yaml-language-server: $schema=../../schemas/{kind.id}/schema.json",
+              f"# {year}年度报告，由 gendoc new 从 {source.name} 生成：数字已清零（上年结转已从上年结转下年度带入），请填写本年数字并修改正文。"]
+    text = emit(data, kind.index, header)
+    folder.mkdir(parents=True, exist_ok=True)
+    with open(target, "x", encoding="utf-8") as handle:  # "x": never overwrite, even in a race
+        handle.write(text)
+    return Scaffolded(target, source, kind)
+
+
+def _next_year(kind: Kind, last: dict, last_kind: Kind, year: int) -> dict:
+    """The new kind's shape, filled from last year's data where the shapes agree."""
+    out: dict[str, Any] = {}
+    for key in kind.index.properties(()):
+        path = (key,)
+        if key == "format":
+            out[key] = kind.id
+        elif key == "year":
+            out[key] = year
+        elif key == "published":
+            out[key] = f"{year + 1}-01-31"
+        elif key in last and kind.index.get(path, "x-short") is None:
+            out[key] = _zeroed(copy.deepcopy(last[key]), kind, path)
+        elif kind.index.get(path, "x-short") is not None:
+            out[key] = _skeleton(kind, path)
+    carried = last.get("table3", {}).get("carried_forward")
+    if carried and "table3" in out:
+        out["table3"]["carried_over"] = {k: v for k, v in carried.items() if k in out["table3"]["carried_over"]}
+    return out
+
+
+def _zeroed(value: Any, kind: Kind, path: tuple) -> Any:
+    """Figures become 0; text (agency, narrative, labels, dates) is kept."""
+    if isinstance(value, dict):
+        return {k: _zeroed(v, kind, path + (k,)) for k, v in value.items() if not kind.index.get(path + (k,), "x-derived")}
+    if isinstance(value, list):
+        return [_zeroed(v, kind, path + (i,)) for i, v in enumerate(value)]
+    if isinstance(value, (int, Decimal)) and not isinstance(value, bool):
+        return 0
+    return value
+
+
+def _skeleton(kind: Kind, path: tuple) -> Any:
+    """A table of the kind's schema with every typed figure 0 (derived ones left out)."""
+    names = kind.index.properties(path)
+    if not names:
+        return 0
+    return {name: _skeleton(kind, path + (name,)) for name in names
+            if not kind.index.get(path + (name,), "x-derived")
+            and not kind.index.get(path + (name,), "x-unit-for")}
