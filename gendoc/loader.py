@@ -1,0 +1,662 @@
+"""Stage 1 — load: YAML bytes -> plain data + SourceMap + diagnostics.
+
+Nothing here prints, exits or raises for bad input: every problem of the file becomes a
+``Diagnostic`` (codes F001–F003, Y001–Y013) and, when any of them is an error, ``data`` is
+``None``.
+
+The data is built straight from the parser's *events* in one loop with an explicit stack
+(no composer, no constructor, no recursion), which gives us:
+
+* YAML 1.2 core-schema meaning for plain scalars (``no`` stays text, ``010`` is ten),
+  numbers with a fraction or exponent as ``decimal.Decimal`` exactly as typed;
+* the position of every value and key (the SourceMap);
+* duplicate keys, anchors/aliases, unknown tags and complex keys reported with line:col,
+  and nesting depth bounded — alias bombs and ``[[[[...`` cannot hurt.
+"""
+from __future__ import annotations
+
+import bisect
+import errno
+import os
+import re
+import stat
+from dataclasses import dataclass, field
+from decimal import Decimal
+from typing import Any
+
+import yaml
+from yaml.events import (
+    AliasEvent,
+    DocumentStartEvent,
+    MappingEndEvent,
+    MappingStartEvent,
+    ScalarEvent,
+    SequenceEndEvent,
+    SequenceStartEvent,
+)
+
+from .diagnostics import ERROR, Diagnostic, Location
+from .sourcemap import SourceMap, format_path
+
+__all__ = ["Loaded", "load_file", "load_text", "DEFAULT_MAX_BYTES", "DEFAULT_MAX_DEPTH"]
+
+DEFAULT_MAX_BYTES = 2_000_000
+DEFAULT_MAX_DEPTH = 64
+# A file with more findings than this is garbage; stop looking.
+MAX_DIAGNOSTICS = 200
+
+_Loader = getattr(yaml, "CSafeLoader", None) or yaml.SafeLoader
+
+
+@dataclass
+class Loaded:
+    data: Any | None
+    sourcemap: SourceMap
+    diagnostics: list[Diagnostic] = field(default_factory=list)
+    # The decoded source (BOM removed, CRLF / CR line ends turned into LF so that
+    # ``text.split("\n")[line - 1]`` is the line a diagnostic points at). None when the
+    # file could not be read or decoded.
+    text: str | None = None
+
+
+# ----------------------------------------------------------------------------------------
+# public API
+
+
+def load_file(path: str | os.PathLike, *, max_bytes: int = DEFAULT_MAX_BYTES,
+              max_depth: int = DEFAULT_MAX_DEPTH) -> Loaded:
+    """Read and load one report file. Never raises for a bad file; never writes to it."""
+    file = os.fsdecode(path) if isinstance(path, (bytes, os.PathLike)) else str(path)
+
+    def fail(code: str, params: dict, line: int = 0, col: int = 0) -> Loaded:
+        return Loaded(None, SourceMap(file), [Diagnostic(ERROR, code, params, file, line, col)], None)
+
+    try:
+        st = os.stat(file)
+    except (FileNotFoundError, NotADirectoryError, ValueError):  # ValueError: NUL in the name
+        return fail("F001", {"target": file})
+    except OSError as exc:
+        return fail("F003", {"reason": _os_reason(exc)})
+    if stat.S_ISDIR(st.st_mode) or not stat.S_ISREG(st.st_mode):
+        # a folder, a FIFO, a device...: never open it (a FIFO would block forever)
+        return fail("F002", {"target": file})
+    if st.st_size > max_bytes:
+        return fail("Y005", {"size": st.st_size, "limit": max_bytes})
+    try:
+        with open(file, "rb") as fh:
+            raw = fh.read(max_bytes + 1)
+            if len(raw) > max_bytes:  # it grew since the stat
+                return fail("Y005", {"size": os.fstat(fh.fileno()).st_size, "limit": max_bytes})
+    except FileNotFoundError:  # removed since the stat
+        return fail("F001", {"target": file})
+    except IsADirectoryError:
+        return fail("F002", {"target": file})
+    except OSError as exc:
+        return fail("F003", {"reason": _os_reason(exc)})
+
+    text, diag = _decode(raw, file)
+    if diag is not None:
+        return Loaded(None, SourceMap(file), [diag], None)
+    return _load_decoded(text, file, max_depth)
+
+
+def load_text(text: str, file: str = "<text>", *, max_depth: int = DEFAULT_MAX_DEPTH) -> Loaded:
+    """Load YAML source already in memory. ``file`` is only used in positions and messages.
+
+    ``bytes`` are accepted too and decoded exactly like ``load_file`` does.
+    """
+    file = str(file)
+    if isinstance(text, (bytes, bytearray, memoryview)):
+        decoded, diag = _decode(bytes(text), file)
+        if diag is not None:
+            return Loaded(None, SourceMap(file), [diag], None)
+        text = decoded
+    elif text.startswith("\ufeff"):
+        text = text[1:]
+    return _load_decoded(text, file, max_depth)
+
+
+# ----------------------------------------------------------------------------------------
+# decoding
+
+_GUESS_GBK = ("（看起来是 GBK/GB18030 编码，常见于中文 Windows 记事本）",
+              " (it looks like GBK/GB18030, as saved by Chinese Windows editors)")
+_GUESS_UTF16 = ("（看起来是 UTF-16 编码，即记事本“另存为”中的“Unicode”）",
+                " (it looks like UTF-16, Notepad's 'Unicode' encoding)")
+_GUESS_UTF32 = ("（看起来是 UTF-32 编码）", " (it looks like UTF-32)")
+_CJK = re.compile("[\u4e00-\u9fff]")
+_BYTE_BREAKS = re.compile(rb"\r\n|\r|\n")
+
+
+def _decode(raw: bytes, file: str) -> tuple[str | None, Diagnostic | None]:
+    def y002(line: int, col: int, guess: tuple[str, str] | None) -> tuple[None, Diagnostic]:
+        zh, en = guess if guess else ("", "")
+        return None, Diagnostic(ERROR, "Y002", {"guess": zh, "guess_en": en}, file, line, col)
+
+    if raw.startswith(b"\xef\xbb\xbf"):
+        raw = raw[3:]
+    elif raw.startswith((b"\xff\xfe\x00\x00", b"\x00\x00\xfe\xff")):
+        return y002(1, 1, _GUESS_UTF32)
+    elif raw.startswith((b"\xff\xfe", b"\xfe\xff")):
+        return y002(1, 1, _GUESS_UTF16)
+    try:
+        text = raw.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        line, col = _byte_position(raw, exc.start)
+        guess = None
+        try:
+            if _CJK.search(raw.decode("gb18030")):
+                guess = _GUESS_GBK
+        except UnicodeDecodeError:
+            pass
+        if guess is None and _looks_utf16(raw):
+            guess = _GUESS_UTF16
+        return y002(line, col, guess)
+    if "\x00" in text and _looks_utf16(raw):  # UTF-16 without a BOM is valid UTF-8 (NULs)
+        return y002(1, 1, _GUESS_UTF16)
+    return text, None
+
+
+def _looks_utf16(raw: bytes) -> bool:
+    sample = raw[:2000]
+    half = len(sample) // 2
+    if half < 2:
+        return False
+    return max(sample[0::2].count(0), sample[1::2].count(0)) >= half * 0.3
+
+
+def _byte_position(raw: bytes, offset: int) -> tuple[int, int]:
+    """1-based (line, col in characters) of byte ``offset``; the bytes before it are UTF-8."""
+    prefix = raw[:offset]
+    line_start = 0
+    line = 1
+    for m in _BYTE_BREAKS.finditer(prefix):
+        line += 1
+        line_start = m.end()
+    return line, len(prefix[line_start:].decode("utf-8", "replace")) + 1
+
+
+def _os_reason(exc: OSError) -> str:
+    zh = {errno.EACCES: "没有读取权限", errno.EPERM: "没有读取权限", errno.ENAMETOOLONG: "文件名过长",
+          errno.ELOOP: "符号链接循环", errno.EIO: "读写错误"}.get(exc.errno or -1)
+    en = exc.strerror or exc.__class__.__name__
+    return f"{zh}（{en}）" if zh else en
+
+
+# ----------------------------------------------------------------------------------------
+# scalars: YAML 1.2 core schema
+
+_MISSING = object()
+_SKIP = object()    # a mapping's pending key that must not be stored (duplicate / complex)
+_NOKEY = object()   # a mapping waiting for its next key
+
+_INF, _NAN = float("inf"), float("nan")
+_NULLS = {"": None, "~": None, "null": None, "Null": None, "NULL": None}
+_BOOLS = {"true": True, "True": True, "TRUE": True, "false": False, "False": False, "FALSE": False}
+_SPECIAL_FLOATS: dict[str, float] = {}
+for _w in (".inf", ".Inf", ".INF"):
+    _SPECIAL_FLOATS[_w] = _SPECIAL_FLOATS["+" + _w] = _INF
+    _SPECIAL_FLOATS["-" + _w] = -_INF
+for _w in (".nan", ".NaN", ".NAN"):
+    _SPECIAL_FLOATS[_w] = _NAN
+_CONSTANTS: dict[str, Any] = {**_NULLS, **_BOOLS, **_SPECIAL_FLOATS}
+
+_NUMBER_START = frozenset("0123456789+-.")
+_INT = re.compile(r"[-+]?[0-9]+").fullmatch
+_OCT = re.compile(r"0o[0-7]+").fullmatch
+_HEX = re.compile(r"0x[0-9a-fA-F]+").fullmatch
+_FLOAT = re.compile(r"[-+]?(?:\.[0-9]+|[0-9]+(?:\.[0-9]*)?)(?:[eE][-+]?[0-9]+)?").fullmatch
+
+
+def _number(s: str) -> Any:
+    """The number a plain scalar starting with [0-9+-.] denotes, or the text itself."""
+    if _INT(s):
+        try:
+            return int(s)
+        except ValueError:  # more digits than sys.get_int_max_str_digits(): keep the text
+            return s
+    if len(s) > 2 and s[0] == "0":
+        if s[1] == "o" and _OCT(s):
+            return int(s[2:], 8)
+        if s[1] == "x" and _HEX(s):
+            return int(s[2:], 16)
+    if _FLOAT(s):
+        return Decimal(s)
+    return s
+
+
+_CORE = "tag:yaml.org,2002:"
+_STR_TAG, _MAP_TAG, _SEQ_TAG = _CORE + "str", _CORE + "map", _CORE + "seq"
+_SCALAR_TAGS = frozenset(_CORE + n for n in ("str", "int", "float", "bool", "null"))
+_TAG_WANTS = {"int": ("整数", "an integer"), "float": ("数字", "a number"),
+              "bool": ("true 或 false", "true or false"), "null": ("空值（null）", "null")}
+
+
+def _tag_name(tag: str) -> str:
+    return "!!" + tag[len(_CORE):] if tag.startswith(_CORE) else tag
+
+
+def _tagged_scalar(tag: str, s: str) -> Any:
+    """Value of a scalar with an explicit core tag; _MISSING when the text does not fit."""
+    name = tag[len(_CORE):]
+    if name == "str":
+        return s
+    if name == "int":
+        if _INT(s) or _OCT(s) or _HEX(s):
+            v = _number(s)
+            return v if isinstance(v, int) else _MISSING
+        return _MISSING
+    if name == "float":
+        if s in _SPECIAL_FLOATS:
+            return _SPECIAL_FLOATS[s]
+        return Decimal(s) if (_FLOAT(s) or _INT(s)) else _MISSING
+    if name == "bool":
+        return _BOOLS.get(s, _MISSING)
+    return None if s in _NULLS else _MISSING  # null
+
+
+def _kind_of(value: Any) -> tuple[str, str]:
+    if isinstance(value, dict):
+        return "键值对", "a mapping"
+    if isinstance(value, list):
+        return "列表", "a list"
+    if isinstance(value, str):
+        return "文字", "text"
+    if isinstance(value, bool):
+        return "真假值（true/false）", "a boolean"
+    if isinstance(value, (int, float, Decimal)):
+        return "数字", "a number"
+    if value is None:
+        return "空值", "null"
+    return type(value).__name__, type(value).__name__
+
+
+# ----------------------------------------------------------------------------------------
+# the event loop
+
+
+class _TooMany(Exception):
+    pass
+
+
+class _Build:
+    """Mutable results of one pass over the events."""
+
+    __slots__ = ("root", "root_pos", "root_empty", "docs", "spans", "error", "stopped")
+
+    def __init__(self) -> None:
+        self.root: Any = _MISSING
+        self.root_pos = (1, 1)
+        self.root_empty = False     # the document is an empty plain scalar (only comments)
+        self.docs = 0
+        self.spans: list[tuple[int, int, bool]] = []  # multi-line scalars: first, last line, plain?
+        self.error: BaseException | None = None  # the parser's exception, if any
+        self.stopped = False        # the loop ended early on purpose (Y006, Y008, too many)
+
+
+def _build(text: str, file: str, max_depth: int, smap: SourceMap, diags: list[Diagnostic]) -> _Build:
+    b = _Build()
+    entries = smap._entries
+    stack: list[list] = []   # frames: [container, path|None, is_map, pending_key, key_pos, seen_keys]
+    constants_get = _CONSTANTS.get
+    number_start = _NUMBER_START
+    spans_append = b.spans.append
+
+    def report(code: str, params: dict, pos: tuple[int, int], path: str = "",
+               related: list[Location] | None = None) -> None:
+        diags.append(Diagnostic(ERROR, code, params, file, pos[0], pos[1], path, related or []))
+        if len(diags) >= MAX_DIAGNOSTICS:
+            raise _TooMany
+
+    def place(value: Any, pos: tuple[int, int]):
+        """Attach a value to the open collection (or make it the root); return its path."""
+        if not stack:
+            if b.root is _MISSING:
+                b.root, b.root_pos = value, pos
+                entries[()] = (pos, None)
+                return ()
+            return None
+        frame = stack[-1]
+        if frame[2]:
+            key = frame[3]
+            frame[3] = _NOKEY
+            if key is _SKIP:
+                return None
+            frame[0][key] = value
+            if frame[1] is None:
+                return None
+            path = frame[1] + (key,)
+            entries[path] = (pos, frame[4])
+            return path
+        seq = frame[0]
+        index = len(seq)
+        seq.append(value)
+        if frame[1] is None:
+            return None
+        path = frame[1] + (index,)
+        entries[path] = (pos, None)
+        return path
+
+    def in_key_position() -> bool:
+        return bool(stack) and stack[-1][2] and stack[-1][3] is _NOKEY
+
+    events = yaml.parse(text, Loader=_Loader)
+    try:
+        for ev in events:
+            cls = ev.__class__
+            if cls is ScalarEvent:
+                mark = ev.start_mark
+                pos = (mark.line + 1, mark.column + 1)
+                if ev.anchor is not None:
+                    report("Y004", {"token": "&" + ev.anchor}, pos)
+                end = ev.end_mark
+                if end.line != mark.line:
+                    last = end.line if end.column else end.line - 1
+                    if last > mark.line:   # (first line, last line, plain?) 1-based
+                        spans_append((mark.line + 1, last + 1, ev.implicit[0]))
+                value = ev.value
+                tag = ev.tag
+                if stack:
+                    frame = stack[-1]
+                    if frame[2] and frame[3] is _NOKEY:   # ---- a mapping key
+                        if tag is not None and tag != "!" and tag not in _SCALAR_TAGS:
+                            report("Y012", {"tag": _tag_name(tag)}, pos)
+                        seen = frame[5]
+                        first = seen.get(value)
+                        if first is None:
+                            seen[value] = pos
+                            frame[3] = value
+                        else:
+                            report("Y003", {"key": value, "first_line": first[0]}, pos,
+                                   format_path(frame[1] + (value,)) if frame[1] is not None else "",
+                                   [Location(file, first[0], first[1], "first")])
+                            frame[3] = _SKIP
+                        frame[4] = pos
+                        continue
+                # ---- a value
+                if tag is None:
+                    if ev.implicit[0]:   # plain
+                        v = constants_get(value, _MISSING)
+                        if v is _MISSING:
+                            v = _number(value) if value[0] in number_start else value
+                        elif not value and not stack:
+                            b.root_empty = True
+                    else:
+                        v = value
+                elif tag == "!" or tag == _STR_TAG:
+                    v = value
+                elif tag in _SCALAR_TAGS:
+                    v = _tagged_scalar(tag, value)
+                    if v is _MISSING:
+                        name = tag[len(_CORE):]
+                        zh, en = _TAG_WANTS[name]
+                        report("Y001", {"problem": f"标签 !!{name} 要求值为{zh}，但写的是「{value}」"
+                                                   f"（!!{name} needs {en}, found '{value}'）"}, pos)
+                        v = value
+                else:
+                    report("Y012", {"tag": _tag_name(tag)}, pos)
+                    v = value
+                place(v, pos)
+
+            elif cls is MappingStartEvent or cls is SequenceStartEvent:
+                mark = ev.start_mark
+                pos = (mark.line + 1, mark.column + 1)
+                if len(stack) >= max_depth:
+                    report("Y006", {"limit": max_depth}, pos)
+                    b.stopped = True
+                    break
+                is_map = cls is MappingStartEvent
+                if ev.anchor is not None:
+                    report("Y004", {"token": "&" + ev.anchor}, pos)
+                tag = ev.tag
+                if tag is not None and tag != "!" and tag != (_MAP_TAG if is_map else _SEQ_TAG):
+                    report("Y012", {"tag": _tag_name(tag)}, pos)
+                container: Any = {} if is_map else []
+                if in_key_position():
+                    found, found_en = ("键值对", "a mapping") if is_map else ("列表", "a list")
+                    report("Y013", {"found": found, "found_en": found_en}, pos)
+                    parent = stack[-1]
+                    parent[3], parent[4] = _SKIP, pos
+                    path = None
+                else:
+                    path = place(container, pos)
+                stack.append([container, path, is_map, _NOKEY, None, {} if is_map else None])
+
+            elif cls is MappingEndEvent or cls is SequenceEndEvent:
+                stack.pop()
+
+            elif cls is AliasEvent:
+                mark = ev.start_mark
+                pos = (mark.line + 1, mark.column + 1)
+                report("Y004", {"token": "*" + (ev.anchor or "")}, pos)
+                if in_key_position():
+                    stack[-1][3], stack[-1][4] = _SKIP, pos
+                else:
+                    place(None, pos)
+
+            elif cls is DocumentStartEvent:
+                b.docs += 1
+                if b.docs > 1:
+                    mark = ev.start_mark
+                    report("Y008", {}, (mark.line + 1, mark.column + 1))
+                    b.stopped = True
+                    break
+    except _TooMany:
+        b.stopped = True
+    except (yaml.YAMLError, UnicodeEncodeError) as exc:
+        b.error = exc
+    finally:
+        events.close()
+    return b
+
+
+# ----------------------------------------------------------------------------------------
+# putting it together
+
+# `natural：10`, `- year：2020`: an ASCII key followed by a full-width colon from a Chinese IME
+_FULLWIDTH_KEY = re.compile(r"[ \t]*(?:-[ \t]+)*[A-Za-z_][A-Za-z0-9_-]*[ \t]*：")
+_EXOTIC_BREAKS = re.compile("[\x85\u2028\u2029]")
+
+
+def _drop_prose_lines(found: dict[int, int], spans: list[tuple[int, int, bool]]) -> None:
+    """Forget candidates on the 2nd.. lines of block, quoted and multi-line plain scalars: prose.
+
+    A plain scalar that itself starts on a candidate line is the IME mistake swallowing the
+    following lines (`natural：10` / `legal：5` read as one text): those lines stay reported.
+    """
+    lines = sorted(found)
+    for first, last, plain in spans:
+        if plain and first in found:
+            continue
+        lo = bisect.bisect_right(lines, first)
+        hi = bisect.bisect_right(lines, last)
+        for line in lines[lo:hi]:
+            found.pop(line, None)
+
+
+def _split_lines(text: str) -> list[str]:
+    """Lines as libyaml counts them (it also breaks on NEL, LS and PS)."""
+    if _EXOTIC_BREAKS.search(text):
+        return re.split("[\n\x85\u2028\u2029]", text)
+    return text.split("\n")
+
+
+def _load_decoded(text: str, file: str, max_depth: int) -> Loaded:
+    if "\r" in text:
+        text = text.replace("\r\n", "\n").replace("\r", "\n")
+    smap = SourceMap(file)
+    diags: list[Diagnostic] = []
+    lines: list[str] | None = None
+
+    b = _build(text, file, max_depth, smap, diags)
+
+    # Full-width colons after a key.
+    fullwidth_lines: set[int] = set()
+    if "：" in text:
+        lines = _split_lines(text)
+        found = {}
+        for index, line in enumerate(lines):
+            if "：" in line:
+                m = _FULLWIDTH_KEY.match(line)
+                if m is not None:
+                    found[index + 1] = m.end()
+        if found:
+            _drop_prose_lines(found, b.spans)
+            fullwidth_lines.update(found)
+            for line in sorted(found)[:MAX_DIAGNOSTICS]:
+                diags.append(Diagnostic(ERROR, "Y011", {}, file, line, found[line]))
+
+    if b.error is not None:
+        if lines is None:
+            lines = _split_lines(text)
+        d = _syntax_diagnostic(b.error, text, lines, file, fullwidth_lines)
+        if d is not None:
+            diags.append(d)
+    elif not b.stopped:
+        if b.docs == 0 or (b.root is None and b.root_empty):
+            diags.append(Diagnostic(ERROR, "Y009", {}, file, 1, 1))
+        elif b.root is not _MISSING and not isinstance(b.root, dict) and b.root_pos[0] not in fullwidth_lines:
+            found, found_en = _kind_of(b.root)
+            diags.append(Diagnostic(ERROR, "Y010", {"found": found, "found_en": found_en},
+                                    file, b.root_pos[0], b.root_pos[1]))
+
+    if diags:
+        diags.sort(key=lambda d: (d.line, d.col))
+        return Loaded(None, smap, diags, text)
+    return Loaded(b.root, smap, diags, text)
+
+
+# ----------------------------------------------------------------------------------------
+# syntax errors
+
+
+def _syntax_diagnostic(exc: BaseException, text: str, lines: list[str], file: str,
+                       fullwidth_lines: set[int]) -> Diagnostic | None:
+    if isinstance(exc, UnicodeEncodeError):   # load_text() given a str with lone surrogates
+        line, col = _char_position(text, exc.start)
+        return Diagnostic(ERROR, "Y002", {"guess": "", "guess_en": ""}, file, line, col)
+
+    if isinstance(exc, yaml.reader.ReaderError):
+        index = exc.position
+        if _Loader is not yaml.SafeLoader:  # libyaml reports a byte offset into the UTF-8
+            index = len(text.encode("utf-8")[:index].decode("utf-8", "ignore"))
+        line, col = _char_position(text, index)
+        code = exc.character if isinstance(exc.character, int) else ord(exc.character)
+        problem = (f"有不可见的控制字符 U+{code:04X}（常见于从 Word 或网页复制粘贴的文字），请删除它"
+                   f"（{exc.reason}: #x{code:04x}）")
+        return Diagnostic(ERROR, "Y001", {"problem": problem}, file, line, col)
+
+    if not isinstance(exc, yaml.MarkedYAMLError) or exc.problem_mark is None:
+        return Diagnostic(ERROR, "Y001", {"problem": f"YAML 格式有误（{exc}）"}, file, 0, 0)
+
+    problem = exc.problem or ""
+    context = exc.context or ""
+    pmark, cmark = exc.problem_mark, exc.context_mark
+    line, col = pmark.line + 1, pmark.column + 1
+    ctx_line = cmark.line + 1 if cmark is not None else line
+
+    # The same line (or the key it swallowed) already has a Y011: that is the explanation.
+    if fullwidth_lines and _caused_by_fullwidth(line, ctx_line, lines, fullwidth_lines):
+        return None
+
+    # Tabs used for indentation.
+    tab = _tab_position(problem, line, col, lines)
+    if tab is not None:
+        return Diagnostic(ERROR, "Y007", {}, file, tab[0], tab[1])
+
+    char = lines[line - 1][col - 1] if 0 < line <= len(lines) and 0 < col <= len(lines[line - 1]) else ""
+    zh = _explain(problem, context, ctx_line, char)
+    english = f"{context}: {problem}" if context else problem
+    related = []
+    if cmark is not None and (cmark.line, cmark.column) != (pmark.line, pmark.column):
+        related.append(Location(file, ctx_line, cmark.column + 1, "context"))
+    return Diagnostic(ERROR, "Y001", {"problem": f"{zh}（{english}）"}, file, line, col, "", related)
+
+
+def _char_position(text: str, index: int) -> tuple[int, int]:
+    index = max(0, min(index, len(text)))
+    line = text.count("\n", 0, index) + 1
+    return line, index - (text.rfind("\n", 0, index) + 1) + 1
+
+
+def _is_blank_or_comment(line: str) -> bool:
+    s = line.strip()
+    return not s or s.startswith("#")
+
+
+def _caused_by_fullwidth(line: int, ctx_line: int, lines: list[str], fullwidth_lines: set[int]) -> bool:
+    if line in fullwidth_lines or ctx_line in fullwidth_lines:
+        return True
+    # `natural：10` is read as text and the next content line trips the parser
+    n = line - 1
+    while n >= 1:
+        if n in fullwidth_lines:
+            return True
+        if n > len(lines) or not _is_blank_or_comment(lines[n - 1]):
+            return False
+        n -= 1
+    return False
+
+
+def _tab_position(problem: str, line: int, col: int, lines: list[str]) -> tuple[int, int] | None:
+    if not 0 < line <= len(lines):
+        return None
+    text = lines[line - 1]
+    indent_end = len(text) - len(text.lstrip(" \t"))
+    if 0 < col <= len(text) and text[col - 1] == "\t" and (col - 1 <= indent_end or "tab" in problem):
+        return line, col
+    if "\t" in text[:indent_end]:
+        return line, text.index("\t") + 1
+    if "tab" in problem and "\t" in text:
+        return line, text.index("\t") + 1
+    return None
+
+
+def _explain(problem: str, context: str, ctx_line: int, char: str) -> str:
+    """A helpful Chinese sentence for the usual libyaml (and PyYAML) messages."""
+    p = problem
+    if p.startswith("mapping values are not allowed"):
+        return ("这里不能出现“: ”：如果值本身含有“: ”，请给整个值加引号；"
+                "否则请检查这一行与上一行的缩进是否对齐、上一行是否缺少冒号")
+    if p.startswith("could not find expected ':'"):
+        return (f"第 {ctx_line} 行的键后面缺少冒号：键与值之间应为半角冒号加空格（如 natural: 10），"
+                "或这一行的缩进有误")
+    if p.startswith("did not find expected key") or p.startswith("expected <block end>"):
+        return (f"缩进不一致：这一行没有与第 {ctx_line} 行开始的同一组键对齐（同一层级的键前面的空格数必须相同），"
+                "也可能是上一行缺少冒号或多了“- ”")
+    if p.startswith("did not find expected '-' indicator"):
+        return f"列表（第 {ctx_line} 行开始）中出现了不以“- ”开头的行，或缩进不一致"
+    if p.startswith("block sequence entries are not allowed"):
+        return "这里不能出现列表项“- ”：请检查缩进；如果“- ”是文字的一部分，请给整个值加引号"
+    if p.startswith("found character") and p.endswith("that cannot start any token"):
+        shown = char if char and char.isprintable() else "?"
+        return (f"字符“{shown}”不能作为值的开头（@ ` % 等是 YAML 保留字符）：请给整个值加引号，"
+                "如 \"@某某\"")
+    if p.startswith("found undefined alias"):
+        return "引用了未定义的别名（*）：报告文件中不要使用“*”开头的写法，如是文字请加引号"
+    if "quoted scalar" in context and (p.startswith("found unexpected end of stream")
+                                       or p.startswith("found unexpected document indicator")):
+        return f"第 {ctx_line} 行开始的引号没有闭合：请补上配对的结束引号（中文引号“”不算，须为英文引号）"
+    if "',' or ']'" in p:
+        return f"第 {ctx_line} 行开始的方括号“[”没有闭合，或列表各项之间缺少英文逗号“,”"
+    if "',' or '}'" in p:
+        return f"第 {ctx_line} 行开始的花括号“{{”没有闭合，或各项之间缺少英文逗号“,”"
+    if p.startswith("found unknown escape character"):
+        return "双引号里的反斜杠“\\”后面跟了不认识的字符：含“\\”的文字请改用单引号，或写成“\\\\”"
+    if "expected node content" in p or "expected the node content" in p:
+        return "这里缺少值"
+    if "block scalar" in context:
+        return "块文本标记“|”或“>”后面不能直接跟文字：请换行后再缩进书写"
+    if "tag handle" in p or "tag" in context:
+        return "无法识别以“!”开头的标签：报告文件中不要使用 YAML 标签；如是文字请加引号"
+    if "alphabetic or numeric character" in p:
+        return "“&”“*”或“!”后面缺少名字：如果这是文字内容，请给整个值加引号"
+    if p.startswith("found incompatible YAML document") or "directive" in p or "directive" in context:
+        return "不支持的 YAML 指令（以 % 开头的行）：请删除它"
+    if "document start" in p:
+        return "文档结束标记（...）之后不能再有内容"
+    if p.startswith("found unexpected end of stream"):
+        return "文件意外结束：可能有没有闭合的引号或括号"
+    if p.startswith("found unexpected ':'"):
+        return "这里不能出现冒号“:”：如果是文字的一部分，请给整个值加引号"
+    return "YAML 格式有误"

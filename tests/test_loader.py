@@ -1,0 +1,554 @@
+"""Tests for the load stage: gendoc/loader.py and gendoc/sourcemap.py."""
+from __future__ import annotations
+
+import math
+import os
+import time
+import tracemalloc
+from decimal import Decimal
+
+import pytest
+import yaml
+
+from gendoc import loader as loader_module
+from gendoc.diagnostics import Location
+from gendoc.loader import Loaded, load_file, load_text
+from gendoc.sourcemap import SourceMap, format_path
+
+
+def codes(result: Loaded) -> list[str]:
+    return [d.code for d in result.diagnostics]
+
+
+def only(result: Loaded, code: str):
+    """The single diagnostic of the result, which must have the given code."""
+    assert codes(result) == [code], [(d.code, d.line, d.col, d.message()) for d in result.diagnostics]
+    assert result.data is None
+    return result.diagnostics[0]
+
+
+def ok(text: str, file: str = "r.yaml"):
+    result = load_text(text, file)
+    assert result.diagnostics == [], [(d.code, d.line, d.col, d.message()) for d in result.diagnostics]
+    return result
+
+
+@pytest.fixture(params=["libyaml", "pure"])
+def any_parser(request, monkeypatch):
+    """Run a test with libyaml and with PyYAML's pure-Python parser (the fallback)."""
+    if request.param == "libyaml":
+        if not getattr(yaml, "__with_libyaml__", False):
+            pytest.skip("libyaml not available")
+        monkeypatch.setattr(loader_module, "_Loader", yaml.CSafeLoader)
+    else:
+        monkeypatch.setattr(loader_module, "_Loader", yaml.SafeLoader)
+    return request.param
+
+
+# ---------------------------------------------------------------------------------------
+# scalars: YAML 1.2 core schema
+
+
+def test_core_schema_values(any_parser):
+    r = ok(
+        "a: no\nb: yes\nc: on\nd: off\ne: 010\nf: 1.50\ng: 190.457379\nh: 2020-01-01\n"
+        "i: 2020-01-01T10:00:00\nj: true\nk: FALSE\nl: ~\nm:\nn: Null\no: 0x1F\np: 0o17\n"
+        "q: -12\nr: +7\ns: 1e3\nt: .5\nu: 1_000\nv: 1:30\nw: 0b101\nx: y\n"
+    )
+    d = r.data
+    assert d["a"] == "no" and d["b"] == "yes" and d["c"] == "on" and d["d"] == "off"
+    assert d["e"] == 10 and type(d["e"]) is int
+    assert d["f"] == Decimal("1.50") and isinstance(d["f"], Decimal) and str(d["f"]) == "1.50"
+    assert str(d["g"]) == "190.457379"
+    assert d["h"] == "2020-01-01" and d["i"] == "2020-01-01T10:00:00"
+    assert d["j"] is True and d["k"] is False
+    assert d["l"] is None and d["m"] is None and d["n"] is None
+    assert d["o"] == 31 and d["p"] == 15
+    assert d["q"] == -12 and d["r"] == 7
+    assert d["s"] == Decimal("1e3") and isinstance(d["s"], Decimal)
+    assert d["t"] == Decimal("0.5")
+    assert d["u"] == "1_000" and d["v"] == "1:30" and d["w"] == "0b101"
+    assert d["x"] == "y"
+
+
+def test_quoted_and_block_scalars_are_text(any_parser):
+    r = ok("a: '010'\nb: \"true\"\nc: |\n  12\nd: >-\n  1.5\ne: 'null'\n")
+    assert r.data == {"a": "010", "b": "true", "c": "12\n", "d": "1.5", "e": "null"}
+
+
+def test_special_floats():
+    r = ok("a: [.inf, -.Inf, +.INF, .nan, .NaN]\n")
+    a = r.data["a"]
+    assert a[0] == math.inf and a[1] == -math.inf and a[2] == math.inf
+    assert math.isnan(a[3]) and math.isnan(a[4])
+
+
+def test_keys_are_text():
+    r = ok("2019: a\ntrue: b\n1.50: c\nnull: d\n")
+    assert r.data == {"2019": "a", "true": "b", "1.50": "c", "null": "d"}
+    assert all(type(k) is str for k in r.data)
+
+
+def test_core_tags_are_honoured(any_parser):
+    r = ok("a: !!str 010\nb: !!int '12'\nc: !!float 3\nd: !!bool 'true'\ne: !!null ''\n"
+           "f: !!map {x: 1}\ng: !!seq [1]\nh: !!int 0x10\n")
+    assert r.data == {"a": "010", "b": 12, "c": Decimal("3"), "d": True, "e": None,
+                      "f": {"x": 1}, "g": [1], "h": 16}
+    assert isinstance(r.data["c"], Decimal)
+
+
+def test_unknown_tag_is_y012():
+    r = load_text("a: 1\nb: !!binary aGVsbG8=\nc: !Ref x\n", "t.yaml")
+    assert codes(r) == ["Y012", "Y012"]
+    assert [(d.line, d.col) for d in r.diagnostics] == [(2, 4), (3, 4)]
+    assert r.diagnostics[0].params["tag"] == "!!binary"
+    assert r.diagnostics[1].params["tag"] == "!Ref"
+    assert r.data is None
+
+
+def test_core_tag_with_wrong_value():
+    d = only(load_text("a: !!int abc\n", "t.yaml"), "Y001")
+    assert (d.line, d.col) == (1, 4)
+    assert "abc" in d.params["problem"]
+
+
+def test_big_integer_does_not_raise():
+    r = ok("a: " + "9" * 5000 + "\n")
+    assert isinstance(r.data["a"], (int, str))
+
+
+# ---------------------------------------------------------------------------------------
+# structure findings
+
+
+def test_duplicate_keys_report_both_lines(any_parser):
+    text = "year: 2020\ntable3:\n  natural: 1\n  legal: 2\n  natural: 3\nyear: 2021\n"
+    r = load_text(text, "dup.yaml")
+    assert r.data is None
+    assert codes(r) == ["Y003", "Y003"]
+    first, second = r.diagnostics
+    assert (first.line, first.col) == (5, 3)
+    assert first.params == {"key": "natural", "first_line": 3}
+    assert first.related == [Location("dup.yaml", 3, 3, "first")]
+    assert first.path == "table3.natural"
+    assert (second.line, second.col) == (6, 1)
+    assert second.params == {"key": "year", "first_line": 1}
+    assert second.related == [Location("dup.yaml", 1, 1, "first")]
+    assert "第 3 行" in first.message()
+
+
+def test_anchor_and_alias_rejected(any_parser):
+    r = load_text("a: &x 1\nb: *x\n", "t.yaml")
+    assert codes(r) == ["Y004", "Y004"]
+    assert [(d.line, d.col, d.params["token"]) for d in r.diagnostics] == [(1, 4, "&x"), (2, 4, "*x")]
+    assert r.data is None
+
+
+def test_alias_bomb_rejected_fast():
+    lines = ['a: &a ["lol","lol","lol","lol","lol","lol","lol","lol","lol"]']
+    for i in range(1, 10):
+        prev, cur = chr(96 + i), chr(97 + i)
+        lines.append(f"{cur}: &{cur} [" + ", ".join(["*" + prev] * 9) + "]")
+    bomb = "\n".join(lines) + "\n"
+    start = time.perf_counter()
+    r = load_text(bomb, "bomb.yaml")
+    assert time.perf_counter() - start < 0.5
+    assert r.data is None
+    assert set(codes(r)) == {"Y004"}
+    assert (r.diagnostics[0].line, r.diagnostics[0].col) == (1, 4)
+
+
+def test_several_documents_y008(any_parser):
+    d = only(load_text("year: 2020\n---\nyear: 2021\n", "t.yaml"), "Y008")
+    assert (d.line, d.col) == (2, 1)
+
+
+def test_leading_document_marker_is_fine():
+    assert ok("---\nyear: 2020\n...\n").data == {"year": 2020}
+
+
+@pytest.mark.parametrize("text", ["", "\n\n", "# 只有注释\n# comment\n", "---\n", "\ufeff"])
+def test_empty_file_y009(text, any_parser):
+    d = only(load_text(text, "t.yaml"), "Y009")
+    assert (d.line, d.col) == (1, 1)
+
+
+@pytest.mark.parametrize("text, found", [
+    ("- 1\n- 2\n", "列表"),
+    ("hello\n", "文字"),
+    ("42\n", "数字"),
+    ("true\n", "真假值（true/false）"),
+])
+def test_top_level_not_mapping_y010(text, found):
+    d = only(load_text(text, "t.yaml"), "Y010")
+    assert d.params["found"] == found
+    assert (d.line, d.col) == (1, 1)
+
+
+def test_complex_key_y013(any_parser):
+    r = load_text("? [a, b]\n: 1\n? {x: 1}\n: 2\nok: 3\n", "t.yaml")
+    assert codes(r) == ["Y013", "Y013"]
+    assert [(d.line, d.col, d.params["found"]) for d in r.diagnostics] == [(1, 3, "列表"), (3, 3, "键值对")]
+    assert r.data is None
+
+
+def test_deep_flow_nesting_y006_no_recursion_error():
+    text = "[" * 100_000 + "]" * 100_000
+    start = time.perf_counter()
+    r = load_text(text, "deep.yaml")
+    assert time.perf_counter() - start < 1.0
+    d = only(r, "Y006")
+    assert (d.line, d.col) == (1, 65)  # the 65th bracket is one level too deep
+    assert d.params["limit"] == 64
+
+
+def test_deep_unclosed_and_block_nesting():
+    d = only(load_text("a: " + "[" * 100_000, "deep.yaml"), "Y006")
+    assert (d.line, d.col) == (1, 3 + 64)
+    block = "k0:\n" + "".join(" " * i + f"k{i}:\n" for i in range(1, 200))
+    d = only(load_text(block, "deep.yaml"), "Y006")
+    assert (d.line, d.col) == (65, 65)
+
+
+def test_max_depth_is_a_parameter():
+    text = "a:\n  b:\n    c: 1\n"
+    assert load_text(text, "t.yaml", max_depth=3).data == {"a": {"b": {"c": 1}}}
+    d = only(load_text(text, "t.yaml", max_depth=2), "Y006")
+    assert (d.line, d.col) == (3, 5)
+
+
+# ---------------------------------------------------------------------------------------
+# syntax errors, tabs, full-width colons
+
+
+def test_syntax_error_y001_translated(any_parser):
+    d = only(load_text("year: 2020\nname: a: b\n", "t.yaml"), "Y001")
+    assert (d.line, d.col) == (2, 8)
+    problem = d.params["problem"]
+    assert "引号" in problem and "mapping values are not allowed" in problem
+
+
+def test_bad_indentation_y001():
+    d = only(load_text("table3:\n  natural: 1\n legal: 2\n", "t.yaml"), "Y001")
+    assert (d.line, d.col) == (3, 2)
+    assert "缩进" in d.params["problem"] and "did not find expected key" in d.params["problem"]
+
+
+def test_unclosed_quote_and_bracket(any_parser):
+    d = only(load_text('a: "abc\nb: 1\n', "t.yaml"), "Y001")
+    assert "第 1 行开始的引号没有闭合" in d.params["problem"]
+    assert d.related and (d.related[0].line, d.related[0].col) == (1, 4)
+    d = only(load_text("a: [1, 2\nb: 1\n", "t.yaml"), "Y001")
+    assert "方括号" in d.params["problem"]
+
+
+def test_reserved_character(any_parser):
+    d = only(load_text("name: 芝罘区\nnote: @某人\n", "t.yaml"), "Y001")
+    assert (d.line, d.col) == (2, 7)
+    assert "“@”" in d.params["problem"]
+
+
+def test_control_character_position():
+    d = only(load_text("名称: 芝罘\x0b区\n", "t.yaml"), "Y001")
+    assert (d.line, d.col) == (1, 7)  # characters, not bytes
+    assert "U+000B" in d.params["problem"]
+
+
+def test_tab_indentation_y007(any_parser):
+    d = only(load_text("table3:\n\tnatural: 1\n", "t.yaml"), "Y007")
+    assert (d.line, d.col) == (2, 1)
+    d = only(load_text("table3:\n  natural: 1\n  \tlegal: 2\n", "t.yaml"), "Y007")
+    assert (d.line, d.col) == (3, 3)
+
+
+def test_tab_inside_values_is_fine():
+    assert ok("a: 'x\ty'\nb: |\n  x\n  \tz\n").data == {"a": "x\ty", "b": "x\n\tz\n"}
+
+
+def test_fullwidth_colon_y011():
+    text = "year: 2020\ntable3:\n  legal: 5\n  natural：10\n  social: 1\n"
+    d = only(load_text(text, "t.yaml"), "Y011")  # and no Y001 for the same mistake
+    assert (d.line, d.col) == (4, 10)
+
+
+def test_fullwidth_colon_y011_every_line():
+    text = "year: 2020\ntable3:\n  natural：10\n  legal：5\n  social: 1\n"
+    r = load_text(text, "t.yaml")
+    assert codes(r) == ["Y011", "Y011"]
+    assert [(d.line, d.col) for d in r.diagnostics] == [(3, 10), (4, 8)]
+
+
+def test_fullwidth_colon_y011_top_level_and_lists():
+    d = only(load_text("year：2020\n", "t.yaml"), "Y011")
+    assert (d.line, d.col) == (1, 5)
+    d = only(load_text("parts:\n  - title：概述\n", "t.yaml"), "Y011")
+    assert (d.line, d.col) == (2, 10)
+    d = only(load_text("a: 1\nb:\n  natural ：10\n", "t.yaml"), "Y011")
+    assert (d.line, d.col) == (3, 11)
+
+
+def test_fullwidth_colon_in_prose_is_fine():
+    r = ok("a: |\n  APP：见附件\n  一是：加强领导\nb: 说明：无\nc: \"x\n  PDF：y\"\n")
+    assert r.data["a"] == "APP：见附件\n一是：加强领导\n"
+    assert r.data["b"] == "说明：无"
+
+
+# ---------------------------------------------------------------------------------------
+# encodings and line ends
+
+
+def test_gbk_bytes_y002(tmp_path):
+    p = tmp_path / "gbk.yaml"
+    p.write_bytes("year: 2020\n名称: 芝罘区\n".encode("gbk"))
+    d = only(load_file(p), "Y002")
+    assert (d.line, d.col) == (2, 1)
+    assert "GBK" in d.params["guess"] and "GBK" in d.params["guess_en"]
+    assert "GBK" in d.message() and "GBK" in d.message("en")
+
+
+def test_gbk_first_bad_byte_column(tmp_path):
+    p = tmp_path / "gbk.yaml"
+    p.write_bytes("名称: 芝罘区".encode("gbk"))
+    d = only(load_file(p), "Y002")
+    assert (d.line, d.col) == (1, 1)
+    p.write_bytes("year: 2020\nname: 芝罘区\n".encode("utf-8") + "名称: 芝罘区".encode("gbk"))
+    d = only(load_file(p), "Y002")
+    assert (d.line, d.col) == (3, 1)
+    p.write_bytes("name: 芝罘区 ".encode("utf-8") + "区".encode("gbk"))
+    d = only(load_file(p), "Y002")
+    assert (d.line, d.col) == (1, 11)
+
+
+def test_utf16_y002(tmp_path):
+    p = tmp_path / "u16.yaml"
+    p.write_bytes("year: 2020\n".encode("utf-16"))  # with BOM
+    d = only(load_file(p), "Y002")
+    assert "UTF-16" in d.params["guess"] and (d.line, d.col) == (1, 1)
+    p.write_bytes("year: 2020\n".encode("utf-16-le"))  # without BOM
+    assert "UTF-16" in only(load_file(p), "Y002").params["guess"]
+
+
+def test_bom_and_crlf_accepted(tmp_path):
+    p = tmp_path / "bom.yaml"
+    p.write_bytes(b"\xef\xbb\xbf" + "year: 2020\r\nname: 芝罘区\r\ntable3:\r\n  natural: 3\r\n".encode("utf-8"))
+    r = load_file(p)
+    assert r.diagnostics == []
+    assert r.data == {"year": 2020, "name": "芝罘区", "table3": {"natural": 3}}
+    assert r.sourcemap.value(("year",)) == (1, 7)      # the BOM is not a column
+    assert r.sourcemap.value(("table3", "natural")) == (4, 12)
+    assert r.sourcemap.key(("table3", "natural")) == (4, 3)
+    assert r.text is not None and not r.text.startswith("\ufeff") and "\r" not in r.text
+    assert r.text.split("\n")[1] == "name: 芝罘区"
+
+
+def test_crlf_errors_have_right_lines():
+    d = only(load_text("a: 1\r\nb: 2\r\na: 3\r\n", "t.yaml"), "Y003")
+    assert (d.line, d.col) == (3, 1)
+
+
+def test_load_text_accepts_bom_string_and_bytes():
+    assert ok("\ufeffa: 1\n").data == {"a": 1}
+    r = load_text("a: 芝罘\n".encode("utf-8"), "t.yaml")
+    assert r.data == {"a": "芝罘"}
+    assert only(load_text("名称: 芝罘区".encode("gbk"), "t.yaml"), "Y002").params["guess"]
+
+
+def test_lone_surrogate_in_text_is_y002():
+    d = only(load_text("a: x\udcff\n", "t.yaml"), "Y002")
+    assert (d.line, d.col) == (1, 5)
+
+
+# ---------------------------------------------------------------------------------------
+# files
+
+
+def test_missing_file_f001(tmp_path):
+    target = tmp_path / "nope.yaml"
+    d = only(load_file(target), "F001")
+    assert d.params["target"] == str(target) and d.file == str(target)
+    assert only(load_file(tmp_path / "nope" / "x.yaml"), "F001")
+
+
+def test_directory_f002(tmp_path):
+    d = only(load_file(tmp_path), "F002")
+    assert d.params["target"] == str(tmp_path)
+
+
+@pytest.mark.skipif(not hasattr(os, "mkfifo"), reason="no FIFOs here")
+def test_fifo_is_not_opened(tmp_path):
+    fifo = tmp_path / "pipe.yaml"
+    os.mkfifo(fifo)
+    only(load_file(fifo), "F002")  # would hang forever if it were opened
+
+
+@pytest.mark.skipif(not hasattr(os, "geteuid") or os.geteuid() == 0, reason="root can read anything")
+def test_unreadable_f003(tmp_path):
+    p = tmp_path / "secret.yaml"
+    p.write_text("a: 1\n", encoding="utf-8")
+    p.chmod(0)
+    try:
+        only(load_file(p), "F003")
+    finally:
+        p.chmod(0o644)
+
+
+def test_read_failure_f003(tmp_path, monkeypatch):
+    p = tmp_path / "r.yaml"
+    p.write_text("a: 1\n", encoding="utf-8")
+
+    def refuse(*args, **kwargs):
+        raise PermissionError(13, "Permission denied")
+
+    monkeypatch.setattr(loader_module, "open", refuse, raising=False)
+    d = only(load_file(p), "F003")
+    assert "Permission denied" in d.params["reason"] and "没有读取权限" in d.params["reason"]
+
+
+def test_huge_file_rejected_without_reading(tmp_path):
+    p = tmp_path / "huge.yaml"
+    with open(p, "wb") as fh:
+        fh.truncate(50 * 1024 * 1024)  # sparse: costs no disk
+    tracemalloc.start()
+    start = time.perf_counter()
+    r = load_file(p)
+    elapsed = time.perf_counter() - start
+    _current, peak = tracemalloc.get_traced_memory()
+    tracemalloc.stop()
+    d = only(r, "Y005")
+    assert d.params == {"size": 50 * 1024 * 1024, "limit": 2_000_000}
+    assert elapsed < 0.05
+    assert peak < 1_000_000
+    assert r.text is None
+
+
+def test_max_bytes_parameter(tmp_path):
+    p = tmp_path / "r.yaml"
+    p.write_text("year: 2020\n", encoding="utf-8")
+    assert only(load_file(p, max_bytes=5), "Y005").params == {"size": 11, "limit": 5}
+    assert load_file(p, max_bytes=11).data == {"year": 2020}
+
+
+def test_file_is_not_modified(tmp_path):
+    p = tmp_path / "r.yaml"
+    raw = "\ufeffyear: 2020\r\nname: 芝罘区\r\n".encode("utf-8")
+    p.write_bytes(raw)
+    os.utime(p, (1_000_000_000, 1_000_000_000))
+    r = load_file(str(p))
+    assert r.data == {"year": 2020, "name": "芝罘区"}
+    assert p.read_bytes() == raw and os.stat(p).st_mtime == 1_000_000_000
+    assert r.sourcemap.file == str(p)
+
+
+# ---------------------------------------------------------------------------------------
+# source map
+
+
+REPORT = """\
+year: 2020
+table3:
+  results:
+    granted:
+      natural: 10
+      legal:   2
+sections:
+  overview:
+    parts:
+      - title: 概述
+        text: 全年共收到申请。
+      - {title: 其他, text: 无}
+flags: [a, b]
+"""
+
+
+def test_sourcemap_positions(any_parser):
+    r = ok(REPORT)
+    sm = r.sourcemap
+    assert sm.value(()) == (1, 1) and sm.key(()) == (1, 1)
+    assert sm.value(("year",)) == (1, 7) and sm.key(("year",)) == (1, 1)
+    assert sm.key(("table3",)) == (2, 1)
+    assert sm.value(("table3",)) == (3, 3)  # a block mapping starts at its first key
+    assert sm.value(("table3", "results", "granted", "natural")) == (5, 16)
+    assert sm.key(("table3", "results", "granted", "natural")) == (5, 7)
+    assert sm.value(("table3", "results", "granted", "legal")) == (6, 16)
+    assert sm.value(("sections", "overview", "parts")) == (10, 7)
+    assert sm.value(("sections", "overview", "parts", 0)) == (10, 9)
+    assert sm.key(("sections", "overview", "parts", 0)) == (10, 9)  # list items have no key
+    assert sm.key(("sections", "overview", "parts", 0, "text")) == (11, 9)
+    assert sm.value(("sections", "overview", "parts", 0, "text")) == (11, 15)
+    assert sm.value(("sections", "overview", "parts", 1)) == (12, 9)
+    assert sm.key(("sections", "overview", "parts", 1, "text")) == (12, 21)
+    assert sm.value(("sections", "overview", "parts", 1, "text")) == (12, 27)
+    assert sm.value(("flags", 1)) == (13, 12)
+
+
+def test_sourcemap_unknown_paths_walk_up():
+    sm = ok(REPORT).sourcemap
+    assert sm.value(("table3", "results", "denied", "natural")) == sm.value(("table3", "results"))
+    assert sm.key(("table3", "results", "denied")) == (3, 3)
+    assert sm.value(("sections", "overview", "parts", 7, "text")) == (10, 7)
+    assert sm.value(("nope",)) == (1, 1)
+    assert sm.has(("year",)) and not sm.has(("nope",))
+    assert sm.value(["table3", "results"]) == (4, 5)  # lists work as paths too
+
+
+def test_sourcemap_standalone():
+    sm = SourceMap("x.yaml")
+    assert sm.file == "x.yaml"
+    assert sm.value(("a",)) == (1, 1) and sm.key(()) == (1, 1)
+    sm.set(("a",), (3, 4), (3, 1))
+    sm.set(("a", 0), (4, 5))
+    assert sm.value(("a",)) == (3, 4) and sm.key(("a",)) == (3, 1)
+    assert sm.key(("a", 0)) == (4, 5)
+    assert sm.value(("a", 0, "b")) == (4, 5)
+
+
+def test_format_path():
+    assert format_path(("table3", "results", "granted", "natural")) == "table3.results.granted.natural"
+    assert format_path(("sections", "overview", "parts", 0, "text")) == "sections.overview.parts[0].text"
+    assert format_path(()) == ""
+    assert format_path((0, "a")) == "[0].a"
+    assert format_path(("m", 1, 2)) == "m[1][2]"
+
+
+def test_chinese_columns_count_characters():
+    r = ok("名称: 芝罘区\n单位:\n  名字: 政府办\n")
+    assert r.sourcemap.value(("名称",)) == (1, 5)
+    assert r.sourcemap.value(("单位", "名字")) == (3, 7)
+
+
+# ---------------------------------------------------------------------------------------
+# robustness and speed
+
+
+@pytest.mark.parametrize("text", [
+    "\x00\x01\x02", "a: [", "{", "}", "- - - -", "? ? ?", "a: *", "&", "!", "%TAG", "a: !<x", "'",
+    "a: |\n b\n  c\n d", "---\n...\n---", ": :", "a:\n- b\n -c", "\t", "a: \"\\x\"", "\u2028a: 1\n",
+    "a: b\n\u3000c: d\n",
+])
+def test_garbage_never_raises(text, any_parser):
+    r = load_text(text, "g.yaml")
+    assert isinstance(r, Loaded)
+    if r.diagnostics:
+        assert r.data is None
+        for d in r.diagnostics:
+            d.message(), d.message("en")
+
+
+def test_ten_kb_report_is_fast():
+    lines = ["year: 2020", "agency: 烟台市芝罘区人民政府", "table3:"]
+    for row in range(60):
+        lines.append(f"  row{row}:")
+        for col in ("natural", "commercial", "research", "social", "legal", "org_other"):
+            lines.append(f"    {col}: {row * 7}")
+    lines.append("parts:")
+    for i in range(30):
+        lines.append(f"  - title: 第{i}部分\n    text: |\n      全年共收到政府信息公开申请，依法答复，未发生行政复议和诉讼。")
+    text = "\n".join(lines) + "\n"
+    assert 8_000 < len(text.encode("utf-8")) < 14_000
+    ok(text)  # warm up
+    start = time.perf_counter()
+    for _ in range(20):
+        r = load_text(text, "r.yaml")
+    per_file = (time.perf_counter() - start) / 20
+    assert r.diagnostics == [] and r.data["table3"]["row3"]["legal"] == 21
+    assert per_file < 0.02, per_file
