@@ -72,11 +72,11 @@ CATALOGUE: dict[str, tuple[str, str, str]] = {
              "the file holds several YAML documents (---); one report per file"),
     "Y009": ("empty file", "文件为空：没有任何报告内容", "the file is empty"),
     "Y010": ("not a mapping", "报告文件的顶层应为键值对（如 year: 2020），实为{found}",
-             "the top level of a report must be a mapping (key: value), found {found}"),
+             "the top level of a report must be a mapping (key: value), found {found_en}"),
     "Y011": ("full-width colon", "键后使用了全角冒号“：”（中文输入法）：请改为半角冒号加空格“: ”",
              "full-width colon '：' (typed by a Chinese IME) after a key: use ': '"),
     "Y012": ("unsupported tag", "不支持的 YAML 标签 {tag}", "unsupported YAML tag {tag}"),
-    "Y013": ("non-string key", "键必须是文字，实为 {found}", "mapping keys must be text, found {found}"),
+    "Y013": ("non-string key", "键必须是文字，实为 {found}", "mapping keys must be text, found {found_en}"),
     # -- kinds
     "K001": ("unknown format", "未知的报告格式 format: {format}（可用：{known}）",
              "unknown report format '{format}' (known: {known})"),

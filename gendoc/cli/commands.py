@@ -66,6 +66,11 @@ def _build(project: Project, args) -> int:
     files, problems = _targets(project, args)
     out_dir = args.output or (project.root / "build")
     results = [project.build(f, out_dir) for f in files]
+    if not args.paths:  # the index lists every report, so only a full build writes it
+        from gendoc.site import render_index
+        from gendoc.writer import write_if_changed
+
+        write_if_changed(out_dir / "index.html", render_index(results, out_dir, project.root / "templates"))
     _emit(args, problems + [d for r in results for d in r.diagnostics])
     _summary(args, results, problems, "built")
     return _exit_code(results, problems)
