@@ -91,7 +91,10 @@ class Project:
         result.kind = kind
         from gendoc.schema_check import check as schema_check
 
+        from gendoc.prose import literal_figures
+
         result.diagnostics.extend(schema_check(kind, data, str(path), loaded.sourcemap, loaded.text))
+        result.diagnostics.extend(literal_figures(kind, data, str(path), loaded.sourcemap, loaded.text))
         year = data.get("year")
         if isinstance(year, int) and not isinstance(year, bool):
             result.year = year

@@ -62,8 +62,18 @@ def check(kind, data: Any, file: str, sourcemap, text: str | None = None) -> lis
     out: list[Diagnostic] = []
     for error in kind.validator.iter_errors(data):
         out.extend(_translate(error, index, file, sourcemap, lines))
+    out = _merge_misspellings(out)
     out.sort(key=Diagnostic.sort_key)
     return out
+
+
+def _merge_misspellings(found: list[Diagnostic]) -> list[Diagnostic]:
+    """A misspelled key is one mistake, not two: drop the 'missing natural' that comes with
+    'unknown key natrual — did you mean natural?'."""
+    suggested = {(d.path.rsplit(".", 1)[0] if "." in d.path else "", d.params.get("suggestion"))
+                 for d in found if d.code == "S003" and d.params.get("suggestion")}
+    return [d for d in found
+            if not (d.code == "S002" and (d.path, d.params.get("key")) in suggested)]
 
 
 def _translate(error, index: SchemaIndex, file: str, sourcemap, lines: list[str]) -> list[Diagnostic]:
@@ -92,9 +102,10 @@ def _translate(error, index: SchemaIndex, file: str, sourcemap, lines: list[str]
     if validator == "additionalProperties":
         known = index.properties(path)
         out = []
+        missing = [k for k in index.required(path) if k not in value]
         for key in [k for k in value if k not in known]:
-            hint_zh, hint_en = _suggest(key, known, index, path)
-            out.append(diag("S003", {"key": key, "hint": hint_zh, "hint_en": hint_en},
+            hint_zh, hint_en, suggestion = _suggest(key, known, missing, index, path)
+            out.append(diag("S003", {"key": key, "hint": hint_zh, "hint_en": hint_en, "suggestion": suggestion},
                             sourcemap.key(path + (key,)), path + (key,)))
         return out
     if validator in ("minimum", "exclusiveMinimum"):
@@ -168,15 +179,19 @@ def _hint(value: Any, expected: str, index: SchemaIndex, path: tuple) -> tuple[s
     return ("", "")
 
 
-def _suggest(key: str, known: list[str], index: SchemaIndex, path: tuple) -> tuple[str, str]:
+def _suggest(key: str, known: list[str], missing: list[str], index: SchemaIndex,
+             path: tuple) -> tuple[str, str, str | None]:
+    """A hint for an unknown key: the key whose label was typed, else the closest spelling
+    (preferring keys that are missing, since a misspelling leaves its key missing)."""
     by_label = {index.title(path + (k,)): k for k in known}
     if key in by_label:
         k = by_label[key]
-        return (f"——请用键名「{k}」（{key}）", f" — use the key '{k}' ({key})")
-    close = difflib.get_close_matches(key, known, n=1, cutoff=0.6)
+        return (f"——请用键名「{k}」（{key}）", f" — use the key '{k}' ({key})", k)
+    close = (difflib.get_close_matches(key, missing, n=1, cutoff=0.6)
+             or difflib.get_close_matches(key, known, n=1, cutoff=0.6))
     if close:
         k = close[0]
-        return (f"——是否应为「{k}」（{index.title(path + (k,)) or k}）？", f" — did you mean '{k}'?")
+        return (f"——是否应为「{k}」（{index.title(path + (k,)) or k}）？", f" — did you mean '{k}'?", k)
     if known:
-        return (f"——可用的键：{'、'.join(known)}", f" — valid keys: {', '.join(known)}")
-    return ("", "")
+        return (f"——可用的键：{'、'.join(known)}", f" — valid keys: {', '.join(known)}", None)
+    return ("", "", None)

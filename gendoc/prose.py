@@ -1,0 +1,69 @@
+"""Narrative checks that need no rendering: figures typed as literal digits into prose.
+
+A sentence like 收到政府信息公开申请4件 is exactly how the seed report came to contradict its
+own table: the 4 was typed by hand while the table said 10. In a narrative field every count
+must come from the data ({{ table3.new_received.total }}); a digit followed by a counting
+word is reported as a warning at the line and column where it was typed.
+"""
+from __future__ import annotations
+
+import re
+from typing import Any, Iterator
+
+from gendoc.diagnostics import WARNING, Diagnostic
+from gendoc.labels import SchemaIndex, format_path
+
+# Jinja blocks are data references, not literal figures: blank them out, keeping offsets.
+_JINJA = re.compile(r"\{\{.*?\}\}|\{%.*?%\}|\{#.*?#\}", re.S)
+# A number (ASCII or full-width digits, optional decimals) followed by a counting word.
+_FIGURE = re.compile(
+    r"(?<![0-9A-Za-z_.０-９])([0-9０-９]+(?:[.．][0-9０-９]+)?)\s*"
+    r"(件|条|项|个|人次|人|户|次|家|份|篇|期|场|起|宗|万元|元|%|％|名|批|处)"
+)
+
+
+def narrative_paths(data: Any, index: SchemaIndex, path: tuple = ()) -> Iterator[tuple[tuple, str]]:
+    if isinstance(data, dict):
+        for key, value in data.items():
+            yield from narrative_paths(value, index, path + (key,))
+    elif isinstance(data, list):
+        for i, value in enumerate(data):
+            yield from narrative_paths(value, index, path + (i,))
+    elif isinstance(data, str) and index.get(path, "x-narrative"):
+        yield path, data
+
+
+def literal_figures(kind, data: Any, file: str, sourcemap, text: str | None) -> list[Diagnostic]:
+    lines = text.split("\n") if text else []
+    out = []
+    for path, value in narrative_paths(data, kind.index):
+        blanked = _JINJA.sub(lambda m: " " * len(m.group(0)), value)
+        for match in _FIGURE.finditer(blanked):
+            line, col = _position(sourcemap.value(path), value, match.start(), lines)
+            out.append(Diagnostic(WARNING, "N003", {"figure": match.group(0).replace(" ", "")},
+                                  file, line, col, format_path(path)))
+    return out
+
+
+def _position(start: tuple[int, int], value: str, offset: int, lines: list[str]) -> tuple[int, int]:
+    """Where character `offset` of a narrative string sits in the file.
+
+    Exact for `|` and `>` block scalars (the usual way to write prose); for a one-line scalar
+    it is exact when the text has no escapes, else the scalar's start.
+    """
+    line, col = start
+    source = lines[line - 1] if 0 < line <= len(lines) else ""
+    indicator = source[col - 1:col] if col > 0 else ""
+    before = value[:offset]
+    row = before.count("\n")
+    if indicator in ("|", ">"):
+        content_line = line + 1 + row
+        if content_line - 1 < len(lines):
+            body = lines[content_line - 1]
+            indent = len(body) - len(body.lstrip(" "))
+            return content_line, indent + len(before) - (before.rfind("\n") + 1) + 1
+        return start
+    quote = 1 if indicator in ("'", '"') else 0
+    if row == 0 and source[col - 1 + quote:].startswith(value[:offset]):
+        return line, col + quote + offset
+    return start
