@@ -305,7 +305,9 @@ def _build(text: str, file: str, max_depth: int, smap: SourceMap, diags: list[Di
     def report(code: str, params: dict, pos: tuple[int, int], path: str = "",
                related: list[Location] | None = None) -> None:
         diags.append(Diagnostic(ERROR, code, params, file, pos[0], pos[1], path, related or []))
-        if len(diags) >= MAX_DIAGNOSTICS:
+        # The first anchor or alias ends the parse: an alias bomb must cost nothing, and one
+        # finding says all there is to say (report files never need them).
+        if len(diags) >= MAX_DIAGNOSTICS or code == "Y004":
             raise _TooMany
 
     def place(value: Any, pos: tuple[int, int]):

@@ -172,7 +172,7 @@ def _hint(value: Any, expected: str, index: SchemaIndex, path: tuple) -> tuple[s
     if isinstance(value, (Decimal, float)) and expected == "integer":
         return ("——件数应为整数，不能写成小数或科学计数法", " — counts are whole numbers, not decimals")
     if expected == "object" and isinstance(value, (list, str)):
-        keys = index.properties(path)
+        keys = [k for k in index.properties(path) if not index.get(path + (k,), "x-derived")]
         if keys:
             listing = "、".join(f"{k}（{index.title(path + (k,)) or k}）" for k in keys)
             return (f"——应写成键值对，包括：{listing}", f" — write it as a mapping with: {', '.join(keys)}")
