@@ -17,7 +17,8 @@ def test_validate_clean_seed_exits_0(project, capsys):
     code, out, err = run(capsys, "validate", "--root", str(project), str(project / "reports"))
     assert code == 0
     assert out == ""
-    assert "1 份报告：0 个错误" in err
+    count = len(list((project / "reports").rglob("*.yaml")))
+    assert f"已校验 {count} 份报告：0 个错误，0 个警告" in err
 
 
 def test_validate_changed_figure_names_rule_and_line(project, capsys):
