@@ -14,17 +14,13 @@ EXIT_OK, EXIT_FINDINGS, EXIT_USAGE = 0, 1, 2
 
 def run(args) -> int:
     project = Project(args.root or default_root())
+    handlers = {"validate": _validate, "build": _build, "new": _new}
+    handler = handlers.get(args.handler, args.handler)
     try:
-        if args.command == "validate":
-            return _validate(project, args)
-        if args.command == "build":
-            return _build(project, args)
-        if args.command == "new":
-            return _new(project, args)
+        return handler(project, args)
     except KindError as exc:
         sys.stderr.write(f"gendoc: 文档类型定义有误（document kind is broken）：{exc}\n")
         return EXIT_USAGE
-    return EXIT_USAGE
 
 
 def _targets(project: Project, args) -> tuple[list[Path], list[Diagnostic]]:

@@ -32,16 +32,29 @@ def build_parser() -> argparse.ArgumentParser:
                         help="提示信息语言（默认 zh，或环境变量 GENDOC_LANG）")
     common.add_argument("--root", type=Path, default=None, help="项目根目录（含 schemas/、templates/）")
     sub = parser.add_subparsers(dest="command", required=True, parser_class=_Parser)
-    sub.add_parser("validate", parents=[common], help="只校验，不生成")
+    sub.add_parser("validate", parents=[common], help="只校验，不生成").set_defaults(handler="validate")
     build = sub.add_parser("build", parents=[common], help="校验并生成 HTML 与 Markdown")
     build.add_argument("-o", "--output", type=Path, default=None, help="输出目录（默认 build/）")
+    build.set_defaults(handler="build")
     new = sub.add_parser("new", help="从该机关最近一年的报告生成新一年的报告文件")
     new.add_argument("agency", help="机关目录名，如 zhifu-drc")
     new.add_argument("year", type=int, help="报告年度，如 2021")
     new.add_argument("--root", type=Path, default=None, help="项目根目录")
     new.add_argument("--lang", choices=["zh", "en"], default=os.environ.get("GENDOC_LANG", "zh"))
     new.add_argument("--format", dest="output_format", choices=["text", "json", "github"], default="text")
+    new.set_defaults(handler="new")
+    for module in EXTRA_COMMANDS:  # further command groups register their own subcommands
+        module.register(sub, common)
     return parser
+
+
+def _extra_commands() -> list:
+    """Command groups kept in their own modules (each has `register(sub, common)` and
+    sets `handler` to a callable taking (project, args) and returning an exit code)."""
+    return []
+
+
+EXTRA_COMMANDS = _extra_commands()
 
 
 def main(argv: Sequence[str] | None = None) -> int:
