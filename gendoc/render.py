@@ -1,0 +1,476 @@
+"""Render one report to text: narratives first (sandboxed), then the kind's layout template.
+
+    render_document(kind, data, prev, fmt, sourcemap) -> Rendered(text | None, diagnostics)
+
+1. Narrative fields (schema `x-narrative: true`) are Jinja templates written by report
+   authors. Each is rendered in an immutable sandbox against the report's data (+ `prev`),
+   then, for HTML, through CommonMark with raw HTML switched off; for Markdown it stays
+   Markdown (raw HTML tags neutralised). A mistake in one is reported at the YAML line of
+   the field plus the line inside the text: N001 syntax, N002 undefined name (with the
+   closest valid name), N005 sandbox violation, N004 anything else.
+2. The layout template (`kind.outputs[fmt]`, looked up in the kind's template folder, then
+   in the common one) renders the page. Its context: every top-level key of the data (with
+   the narratives rendered), `report` (the whole data), `prev`, `kind` ({id, title}),
+   `grid(key)` (gendoc.tables.build_grid) and `label(path)` (the official title). Errors in
+   a layout template are reported at the template file and line.
+
+StrictUndefined everywhere: a typo is an error, never blank text. Autoescaping is on for
+both formats — HTML entities are valid Markdown too, so a `<script>` typed into a name comes
+out inert in either. Environments are built once per (kind, format) and cached; Jinja caches
+the compiled templates inside them. Output is deterministic.
+"""
+from __future__ import annotations
+
+import copy
+import difflib
+import functools
+import os
+import re
+import traceback
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, Callable, Iterator
+
+from jinja2 import (
+    ChoiceLoader,
+    Environment,
+    FileSystemLoader,
+    StrictUndefined,
+    TemplateError,
+    TemplateNotFound,
+    TemplateSyntaxError,
+    UndefinedError,
+)
+from jinja2.sandbox import ImmutableSandboxedEnvironment, SecurityError
+from jinja2.utils import missing
+from markupsafe import Markup
+
+from gendoc.diagnostics import ERROR, Diagnostic, Location
+from gendoc.filters import FILTERS
+from gendoc.labels import format_path
+from gendoc.tables import Grid, build_grid
+
+FORMATS = ("html", "md")
+NARRATIVE_TEMPLATE_NAME = "<template>"  # what Jinja calls a template made from a string
+
+
+@dataclass
+class Rendered:
+    text: str | None
+    diagnostics: list[Diagnostic] = field(default_factory=list)
+
+
+# -- undefined names that remember where they were looked up -------------------------------
+
+def _tagged_exception(exc: type, obj: Any, name: Any, message: str) -> Exception:
+    error = exc(message)
+    error.undefined_obj = obj    # type: ignore[attr-defined]
+    error.undefined_name = name  # type: ignore[attr-defined]
+    return error
+
+
+class _Undefined(StrictUndefined):
+    """StrictUndefined whose error carries the object and the name (for "did you mean")."""
+
+    __slots__ = ()
+
+    def __init__(self, hint: str | None = None, obj: Any = missing, name: str | None = None,
+                 exc: type = UndefinedError) -> None:
+        super().__init__(hint, obj, name, exc)
+        self._undefined_exception = functools.partial(_tagged_exception, exc, obj, name)
+
+
+class _DataFirst:
+    """`a.b` on a dict means the key "b" even when dict has a method of that name
+    (a fact named `values` or `items` must not turn into a bound method)."""
+
+    def getattr(self, obj: Any, attribute: str) -> Any:
+        if isinstance(obj, dict) and attribute in obj:
+            return obj[attribute]
+        return super().getattr(obj, attribute)  # type: ignore[misc]
+
+
+class _LayoutEnvironment(_DataFirst, Environment):
+    pass
+
+
+class _NarrativeEnvironment(_DataFirst, ImmutableSandboxedEnvironment):
+    """The sandbox for author-written text; `*` and `**` cannot build gigantic values."""
+
+    intercepted_binops = frozenset({"*", "**"})
+    MAX_SIZE = 100_000
+
+    def call_binop(self, context, operator: str, left: Any, right: Any) -> Any:
+        if operator == "**" and isinstance(right, (int, float)) and abs(right) > 100:
+            raise SecurityError("幂运算的指数过大")
+        if operator == "*":
+            for seq, times in ((left, right), (right, left)):
+                if isinstance(seq, (str, list, tuple)) and isinstance(times, int) and len(seq) * times > self.MAX_SIZE:
+                    raise SecurityError("重复生成的内容过长")
+        return super().call_binop(context, operator, left, right)
+
+
+# -- Markdown helpers ------------------------------------------------------------------------
+
+def md_cell(value: Any) -> str:
+    """Text safe inside a Markdown pipe-table cell: one line, `|` and `\\` escaped."""
+    text = " ".join(str(value).split())
+    return text.replace("\\", "\\\\").replace("|", "\\|")
+
+
+def oneline(value: Any) -> str:
+    """Text on one line (headings): runs of whitespace and line breaks become one space."""
+    return " ".join(str(value).split())
+
+
+# `<` that would open an HTML tag, comment or declaration — but not an autolink
+# (<https://…>, <name@host>), which is Markdown, not HTML.
+_RAW_HTML_START = re.compile(
+    r"<(?=[A-Za-z/!?])"
+    r"(?![A-Za-z][A-Za-z0-9+.\-]{1,31}:[^\s<>]*>)"
+    r"(?![A-Za-z0-9.!#$%&'*+/=?^_`{|}~\-]+@[A-Za-z0-9](?:[A-Za-z0-9\-.]*[A-Za-z0-9])?>)"
+)
+
+
+def neutralize_html(markdown: str) -> str:
+    """Markdown with its raw HTML made literal text (`<` → `&lt;`); autolinks are kept.
+
+    The Markdown output keeps a narrative as Markdown; this gives it the safety the HTML
+    output gets from CommonMark with raw HTML switched off. It is deliberately blunt: code
+    spans and blocks are escaped too (they would show `&lt;`), because telling them apart
+    exactly as every Markdown renderer does is where tags slip through — and report prose
+    has no code.
+    """
+    return _RAW_HTML_START.sub("&lt;", markdown)
+
+
+@functools.lru_cache(maxsize=1)
+def _markdown_renderer():
+    from markdown_it import MarkdownIt
+
+    return MarkdownIt("commonmark", {"html": False})
+
+
+def _narrative_output(text: str, fmt: str) -> Markup:
+    text = text.strip("\n")
+    if fmt == "html":
+        return Markup(_markdown_renderer().render(text).rstrip("\n"))
+    return Markup(neutralize_html(text))
+
+
+# -- environments (built once per process) -------------------------------------------------
+
+LAYOUT_FILTERS: dict[str, Callable[..., str]] = {**FILTERS, "md_cell": md_cell, "oneline": oneline}
+_LAYOUT_ENVS: dict[tuple, Environment] = {}
+_NARRATIVE_ENV: _NarrativeEnvironment | None = None
+_NARRATIVE_CACHE: dict[str, Any] = {}
+_NARRATIVE_CACHE_MAX = 2048
+
+
+def _layout_env(kind, fmt: str) -> Environment:
+    key = (kind.id, os.fspath(kind.templates_dir), os.fspath(kind.common_templates_dir), fmt)
+    env = _LAYOUT_ENVS.get(key)
+    if env is None:
+        env = _LayoutEnvironment(
+            loader=ChoiceLoader([
+                FileSystemLoader(os.fspath(kind.templates_dir)),
+                FileSystemLoader(os.fspath(kind.common_templates_dir)),
+            ]),
+            undefined=_Undefined,
+            autoescape=True,
+            trim_blocks=True,
+            lstrip_blocks=True,
+            keep_trailing_newline=True,
+        )
+        env.filters.update(LAYOUT_FILTERS)
+        _LAYOUT_ENVS[key] = env
+    return env
+
+
+def _narrative_env() -> _NarrativeEnvironment:
+    global _NARRATIVE_ENV
+    if _NARRATIVE_ENV is None:
+        env = _NarrativeEnvironment(undefined=_Undefined, autoescape=False, keep_trailing_newline=True)
+        env.filters.update(FILTERS)
+        _NARRATIVE_ENV = env
+    return _NARRATIVE_ENV
+
+
+def _compile_narrative(text: str):
+    template = _NARRATIVE_CACHE.get(text)
+    if template is None:
+        template = _narrative_env().from_string(text)
+        if len(_NARRATIVE_CACHE) >= _NARRATIVE_CACHE_MAX:
+            _NARRATIVE_CACHE.clear()
+        _NARRATIVE_CACHE[text] = template
+    return template
+
+
+# -- the stage -------------------------------------------------------------------------------
+
+def render_document(kind, data: dict, prev: dict | None, fmt: str, sourcemap,
+                    source_text: str | None = None) -> Rendered:
+    """The report as `fmt` text ("html" or "md"), or None and the diagnostics why not.
+
+    `data` is the validated, derived report (it is not modified); `prev` last year's derived
+    data or None. `source_text`, the YAML file's text, only sharpens the line numbers of
+    narrative errors; without it the file named by the source map is read when needed.
+    """
+    file = getattr(sourcemap, "file", "") or ""
+    if fmt not in FORMATS:
+        return Rendered(None, [Diagnostic(ERROR, "N004", {"problem": f"不支持的输出格式「{fmt}」（可用：{'、'.join(FORMATS)}）"},
+                                          str(kind.folder / "kind.yaml"))])
+    source = _Source(file, source_text)
+    rendered_data, diagnostics = _render_narratives(kind, data, prev, fmt, sourcemap, source)
+    if diagnostics:
+        return Rendered(None, diagnostics)
+    text, diagnostics = _render_layout(kind, rendered_data, prev, fmt, file)
+    return Rendered(text, diagnostics)
+
+
+# -- narratives ------------------------------------------------------------------------------
+
+def narrative_paths(index, data: Any, path: tuple = ()) -> Iterator[tuple]:
+    """Data paths of the narrative fields present in `data`, in document order."""
+    if isinstance(data, dict):
+        for key, value in data.items():
+            yield from _narrative_child(index, value, path + (key,))
+    elif isinstance(data, list):
+        for i, value in enumerate(data):
+            yield from _narrative_child(index, value, path + (i,))
+
+
+def _narrative_child(index, value: Any, path: tuple) -> Iterator[tuple]:
+    if isinstance(value, str):
+        if index.get(path, "x-narrative") is True:
+            yield path
+    elif isinstance(value, (dict, list)) and index.exists(path):
+        yield from narrative_paths(index, value, path)
+
+
+def _render_narratives(kind, data: dict, prev, fmt: str, sourcemap, source: "_Source") -> tuple[dict, list[Diagnostic]]:
+    out = copy.deepcopy(data)
+    context = dict(data)
+    context["prev"] = prev
+    diagnostics: list[Diagnostic] = []
+    for path in narrative_paths(kind.index, data):
+        text = _get(data, path)
+        try:
+            result = _compile_narrative(text).render(context)
+        except Exception as exc:  # noqa: BLE001 — every failure becomes a diagnostic
+            diagnostics.append(_narrative_diagnostic(exc, path, text, context, sourcemap, source))
+            continue
+        _set(out, path, _narrative_output(result, fmt))
+    return out, diagnostics
+
+
+def _narrative_diagnostic(exc: Exception, path: tuple, text: str, context: dict, sourcemap,
+                          source: "_Source") -> Diagnostic:
+    if isinstance(exc, TemplateSyntaxError):
+        inner = exc.lineno or 1
+    else:
+        inner = _template_line(exc, lambda name: name == NARRATIVE_TEMPLATE_NAME) or 1
+    line, col = _narrative_position(sourcemap, path, text, inner, source)
+    code, params = _classify(exc, context)
+    return Diagnostic(ERROR, code, params, source.file, line, col, format_path(path))
+
+
+def _narrative_position(sourcemap, path: tuple, text: str, inner: int, source: "_Source") -> tuple[int, int]:
+    """File line and column of line `inner` (1-based) of the narrative at `path`."""
+    line, col = sourcemap.value(path)
+    lines = source.lines()
+    if lines is not None and 1 <= line <= len(lines):
+        block = lines[line - 1][col - 1:col] in ("|", ">")
+    else:
+        block = "\n" in text  # prose is written as a `|` block in practice
+    if not block:
+        return line + inner - 1, col if inner == 1 else 1
+    target = line + inner  # a block scalar's content starts on the line after `|`
+    if lines is not None and 1 <= target <= len(lines):
+        content = lines[target - 1]
+        return target, len(content) - len(content.lstrip(" ")) + 1
+    return target, col
+
+
+class _Source:
+    """The YAML text, read only when a narrative error needs a precise line."""
+
+    def __init__(self, file: str, text: str | None):
+        self.file = file
+        self._text = text
+        self._lines: list[str] | None = None
+
+    def lines(self) -> list[str] | None:
+        if self._lines is None:
+            text = self._text
+            if text is None and self.file:
+                try:
+                    text = Path(self.file).read_text(encoding="utf-8-sig", errors="replace")
+                except OSError:
+                    text = None
+            if text is None:
+                return None
+            self._lines = text.splitlines()
+        return self._lines
+
+
+# -- error classification ------------------------------------------------------------------
+
+_QUOTED = re.compile(r"'([^']*)'")
+
+
+def _classify(exc: Exception, context: dict) -> tuple[str, dict]:
+    if isinstance(exc, TemplateSyntaxError):
+        return "N001", {"problem": exc.message or str(exc)}
+    if isinstance(exc, SecurityError):
+        return "N005", {"problem": str(exc)}
+    if isinstance(exc, UndefinedError):
+        return "N002", _undefined_params(exc, context)
+    if isinstance(exc, TemplateNotFound):
+        return "N004", {"problem": f"找不到模板「{exc.name}」"}
+    if isinstance(exc, TemplateError):
+        return "N004", {"problem": str(exc)}
+    return "N004", {"problem": f"{type(exc).__name__}: {exc}"}
+
+
+def _undefined_params(exc: UndefinedError, context: dict) -> dict:
+    obj = getattr(exc, "undefined_obj", missing)
+    name = getattr(exc, "undefined_name", None)
+    if not isinstance(name, str):
+        quoted = _QUOTED.findall(str(exc))
+        name = quoted[-1] if quoted else str(exc)
+        return {"name": name, "hint": "", "hint_en": ""}
+    if obj is missing:
+        candidates = [k for k in context if isinstance(k, str)]
+        shown = name
+    elif isinstance(obj, dict):
+        candidates = [k for k in obj if isinstance(k, str)]
+        where = _find(context, obj)
+        shown = format_path(where + (name,)) if where is not None else name
+    elif obj is None:
+        return {"name": name, "hint": "（上一级是空值；引用上年数据前先用 {% if prev %} 判断上年报告是否存在）",
+                "hint_en": " (looked up on None; guard last year's data with {% if prev %})"}
+    else:
+        candidates = []
+        shown = name
+    close = difflib.get_close_matches(name, candidates, n=1, cutoff=0.6)
+    if close:
+        return {"name": shown, "hint": f"（是否应为「{close[0]}」？）", "hint_en": f" (did you mean '{close[0]}'?)"}
+    return {"name": shown, "hint": "", "hint_en": ""}
+
+
+def _find(root: Any, target: Any, path: tuple = (), depth: int = 0) -> tuple | None:
+    """The data path of the object `target` (by identity) inside `root`."""
+    if root is target:
+        return path
+    if depth > 12:
+        return None
+    items = root.items() if isinstance(root, dict) else enumerate(root) if isinstance(root, list) else ()
+    for key, value in items:
+        if isinstance(value, (dict, list)):
+            found = _find(value, target, path + (key,), depth + 1)
+            if found is not None:
+                return found
+    return None
+
+
+def _template_frames(exc: BaseException, accept: Callable[[str], bool]) -> list[traceback.FrameSummary]:
+    """Frames of the (Jinja-rewritten) traceback that belong to templates, outermost first."""
+    return [f for f in traceback.extract_tb(exc.__traceback__) if accept(f.filename)]
+
+
+def _template_line(exc: BaseException, accept: Callable[[str], bool]) -> int | None:
+    frames = _template_frames(exc, accept)
+    return frames[-1].lineno if frames else None
+
+
+# -- layout ----------------------------------------------------------------------------------
+
+def _render_layout(kind, data: dict, prev, fmt: str, data_file: str) -> tuple[str | None, list[Diagnostic]]:
+    env = _layout_env(kind, fmt)
+    roots = [os.path.abspath(os.fspath(d)) for d in (kind.templates_dir, kind.common_templates_dir)]
+
+    def is_template(filename: str) -> bool:
+        absolute = os.path.abspath(filename)
+        return any(absolute.startswith(root + os.sep) for root in roots)
+
+    name = kind.outputs.get(fmt) or f"report.{fmt}.j2"
+    grids: dict[str, Grid] = {}
+
+    def grid(key: str) -> Grid:
+        if key not in grids:
+            grids[key] = build_grid(kind.index, data, key)
+        return grids[key]
+
+    def label(path: str) -> str:
+        steps = _parse_path(path)
+        title = kind.index.title(steps)
+        if not isinstance(title, str):
+            raise UndefinedError(f"no official label for '{path}' in the schema of {kind.id}")
+        return title
+
+    context: dict[str, Any] = dict(data)
+    context.update(report=data, prev=prev, kind={"id": kind.id, "title": kind.title}, grid=grid, label=label)
+    try:
+        template = env.get_template(name)
+        text = template.render(context)
+    except TemplateSyntaxError as exc:
+        filename = exc.filename or name
+        return None, [Diagnostic(ERROR, "N001", {"problem": exc.message or str(exc)}, filename, exc.lineno or 0, 1)]
+    except Exception as exc:  # noqa: BLE001 — every failure becomes a diagnostic
+        frames = _template_frames(exc, is_template)
+        code, params = _classify(exc, context)
+        if frames:
+            inner, outer = frames[-1], frames[:-1]
+            related = [Location(f.filename, f.lineno or 0, 0, "调用处") for f in reversed(outer)]
+            return None, [Diagnostic(ERROR, code, params, inner.filename, inner.lineno or 0, 1, "", related)]
+        if isinstance(exc, TemplateNotFound):
+            # The kind's own template is missing: point at the manifest that names it.
+            manifest = kind.folder / "kind.yaml"
+            return None, [Diagnostic(ERROR, code, params, os.fspath(manifest), _line_of(manifest, name), 1)]
+        return None, [Diagnostic(ERROR, code, params, data_file or name, 1, 1)]
+    return _finish(text, fmt), []
+
+
+_BLANK_RUN = re.compile(r"\n{3,}")
+
+
+def _finish(text: str, fmt: str) -> str:
+    """One trailing newline; in Markdown, never more than one blank line in a row (several
+    mean the same as one there, and templates need not count the newlines their macros add)."""
+    if fmt == "md":
+        text = _BLANK_RUN.sub("\n\n", text)
+    return text.strip("\n") + "\n"
+
+
+def _line_of(file: Path, needle: str) -> int:
+    try:
+        for number, line in enumerate(file.read_text(encoding="utf-8").splitlines(), 1):
+            if needle in line:
+                return number
+    except OSError:
+        pass
+    return 1
+
+
+_PATH_STEP = re.compile(r"([^.\[\]]+)|\[(\d+)\]")
+
+
+def _parse_path(text: str) -> tuple:
+    """"table3.results.granted" / "overview.parts[0].title" → a data path tuple."""
+    steps: list[Any] = []
+    for key, index in _PATH_STEP.findall(text):
+        steps.append(int(index) if index else key)
+    return tuple(steps)
+
+
+def _get(data: Any, path: tuple) -> Any:
+    for step in path:
+        data = data[step]
+    return data
+
+
+def _set(data: Any, path: tuple, value: Any) -> None:
+    for step in path[:-1]:
+        data = data[step]
+    data[path[-1]] = value

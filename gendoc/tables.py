@@ -1,0 +1,397 @@
+"""Schema-driven table grids: the official tables with every merged cell, for any output.
+
+The code never names a row or a column. A table object in the kind's schema carries an
+`x-layout`; its properties, in schema order, with their `title`s (the official labels) and
+`x-group`s (the merged header cell above a run of columns), are the rows and columns.
+Three layouts cover the national formats:
+
+`rows` (表三) — body rows are the table's nested objects. An object whose properties are all
+    figures is a *row*; any other object is a *group*, whose label cell spans (rowspan) every
+    row beneath it. Label cells of shallower rows span (colspan) the unused label columns,
+    so every row has the same number of grid columns. The column header is a tree:
+    `x-layout.header` above all columns, then the `x-group`s, then the column titles; a
+    title that ends higher than the deepest header row spans down to it (rowspan). The
+    corner cell (`x-layout.corner`) spans the label columns and the header rows.
+    x-layout: {kind: rows, corner: <text>, header: <text>}
+`subtables` (表二) — one caption row per sub-table (spanning `width`), then a header row
+    (`label_header` + the column titles), then one row per item. A sub-table with fewer
+    value columns than width-1 lets its LAST header/value cell span the rest. A property
+    marked `x-unit-for: <column>` is not a column: it is the unit printed with that column.
+    x-layout: {kind: subtables, label_header: <text>, width: <int>}
+`columns` (表四) — no label column; the nested objects are the header tree (with their own
+    `x-group`s above them), their figures the leaf columns, and there is one data row.
+    x-layout: {kind: columns}
+
+Derived figures (`x-derived`, e.g. 总计 rows and columns) are ordinary schema properties and
+are read from the derived data like any other figure. Validation and derivation run first,
+so a figure missing here is a programming error (`GridError`), never a blank cell.
+
+A `Grid` serves HTML (`header_rows` / `body_rows` of `Cell`s with rowspan/colspan) and text
+outputs (`flat()`: `FlatTable`s with flattened labels, e.g. "法人或其他组织·商业企业" and
+"三、本年度办理结果 / （三）不予公开 / 1.属于国家秘密").
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from decimal import Decimal
+from typing import Any, Callable
+
+from gendoc.filters import amount, num, signed
+from gendoc.labels import SchemaIndex, format_path
+
+HEAD_SEPARATOR = "·"
+LABEL_SEPARATOR = " / "
+
+
+class GridError(Exception):
+    """The schema's layout or the (validated, derived) data does not make a table."""
+
+
+@dataclass(frozen=True)
+class Cell:
+    """One cell of the grid, placed at the first free position of its row (HTML rules)."""
+
+    text: str
+    value: Any = None
+    colspan: int = 1
+    rowspan: int = 1
+    header: bool = False
+    numeric: bool = False
+    path: tuple = ()
+    # corner | caption | head (column header) | group (row group label) | label (row label) | value
+    role: str = "value"
+
+
+@dataclass(frozen=True)
+class FlatTable:
+    """A table without merged cells, for Markdown pipe tables and other plain-text outputs."""
+
+    caption: str | None
+    headers: list[str]
+    rows: list[list[str]]
+    label_columns: int = 1  # leading columns that hold labels (the rest hold figures)
+
+
+@dataclass
+class Grid:
+    key: str
+    title: str
+    short: str | None
+    layout: str
+    width: int
+    header_rows: list[list[Cell]]
+    body_rows: list[list[Cell]]
+    flat_tables: list[FlatTable] = field(default_factory=list)
+
+    def rows(self) -> list[list[Cell]]:
+        return self.header_rows + self.body_rows
+
+    def flat(self) -> list[FlatTable]:
+        return list(self.flat_tables)
+
+    def matrix(self) -> list[list[Cell]]:
+        """Every grid position filled with the cell covering it (merged cells repeat)."""
+        return _matrix(self.rows(), self.width)
+
+
+def _matrix(rows: list[list[Cell]], width: int) -> list[list[Cell]]:
+    grid: list[list[Cell | None]] = [[None] * width for _ in rows]
+    for r, row in enumerate(rows):
+        c = 0
+        for cell in row:
+            while c < width and grid[r][c] is not None:
+                c += 1
+            if c + cell.colspan > width or r + cell.rowspan > len(rows):
+                raise GridError(f"cell {cell.text!r} overflows the {width}-column grid (row {r + 1})")
+            for dr in range(cell.rowspan):
+                for dc in range(cell.colspan):
+                    if grid[r + dr][c + dc] is not None:
+                        raise GridError(f"cell {cell.text!r} overlaps another cell (row {r + 1})")
+                    grid[r + dr][c + dc] = cell
+            c += cell.colspan
+    for r, row in enumerate(grid):
+        if any(cell is None for cell in row):
+            raise GridError(f"row {r + 1} does not fill the {width}-column grid")
+    return grid  # type: ignore[return-value]
+
+
+# -- entry point ---------------------------------------------------------------------------
+
+def build_grid(index: SchemaIndex, data: dict, table_key: str) -> Grid:
+    """The grid of the table at `data[table_key]`, laid out by the schema's `x-layout`."""
+    path = (table_key,)
+    layout = index.get(path, "x-layout")
+    if not isinstance(layout, dict) or layout.get("kind") not in LAYOUTS:
+        raise GridError(f"{table_key}: no x-layout of a known kind ({', '.join(LAYOUTS)}) in the schema")
+    builder = _Builder(index, data, path, layout)
+    grid = LAYOUTS[layout["kind"]](builder)
+    _matrix(grid.rows(), grid.width)  # every row must fill the grid exactly
+    return grid
+
+
+class _Builder:
+    """Schema walking and figure lookup shared by the layouts."""
+
+    def __init__(self, index: SchemaIndex, data: dict, path: tuple, layout: dict):
+        self.index = index
+        self.data = data
+        self.path = path
+        self.layout = layout
+
+    def grid(self, width: int, header_rows, body_rows, flat) -> Grid:
+        return Grid(
+            key=self.path[-1],
+            title=self.title(self.path),
+            short=self.index.get(self.path, "x-short"),
+            layout=self.layout["kind"],
+            width=width,
+            header_rows=header_rows,
+            body_rows=body_rows,
+            flat_tables=flat,
+        )
+
+    def title(self, path: tuple) -> str:
+        title = self.index.title(path)
+        if not isinstance(title, str):
+            raise GridError(f"{format_path(path)}: no title in the schema")
+        return title
+
+    def children(self, path: tuple) -> list[str]:
+        """Properties in schema order, without the `x-unit-for` ones (they are units)."""
+        return [k for k in self.index.properties(path) if not self.index.get(path + (k,), "x-unit-for")]
+
+    def is_figure(self, path: tuple) -> bool:
+        return not self.index.properties(path)
+
+    def is_row(self, path: tuple) -> bool:
+        """An object whose properties are all figures."""
+        keys = self.index.properties(path)
+        return bool(keys) and all(self.is_figure(path + (k,)) for k in keys)
+
+    def value(self, path: tuple) -> Any:
+        node: Any = self.data
+        for step in path:
+            if isinstance(node, dict) and step in node:
+                node = node[step]
+            else:
+                raise GridError(
+                    f"{format_path(path)} ({self.index.place(path)}): figure missing — "
+                    "tables are built from validated, derived data"
+                )
+        if isinstance(node, bool) or not isinstance(node, (int, Decimal, float)):
+            raise GridError(f"{format_path(path)} ({self.index.place(path)}): not a number: {node!r}")
+        return node
+
+    def unit_of(self, row: tuple, key: str) -> Any:
+        for other in self.index.properties(row):
+            if self.index.get(row + (other,), "x-unit-for") == key:
+                container = self._optional(row)
+                if isinstance(container, dict):
+                    return container.get(other)
+        return None
+
+    def _optional(self, path: tuple) -> Any:
+        node: Any = self.data
+        for step in path:
+            if not isinstance(node, dict) or step not in node:
+                return None
+            node = node[step]
+        return node
+
+    def value_cell(self, path: tuple, colspan: int = 1) -> Cell:
+        value = self.value(path)
+        minimum = self.index.get(path, "minimum")
+        unit = self.unit_of(path[:-1], path[-1])
+        if isinstance(minimum, (int, float)) and minimum < 0:
+            text = signed(value)
+        elif unit is not None:
+            text = amount(value, unit)
+        else:
+            text = num(value)
+        return Cell(text, value=value, colspan=colspan, numeric=True, path=path)
+
+
+# -- column header trees (rows and columns layouts) ---------------------------------------
+
+@dataclass
+class _Column:
+    rel: tuple                     # path of the figure, relative to its row (or to the table)
+    heads: list[tuple[Any, str]]   # header path, top down: (identity, title)
+
+
+def _header_rows(columns: list[_Column]) -> list[list[Cell]]:
+    """Header cells of a column tree: equal adjacent prefixes merge (colspan); a column whose
+    header path is shorter than the deepest one lets its last cell span down (rowspan)."""
+    depth = max(len(c.heads) for c in columns)
+    rows: list[list[Cell]] = [[] for _ in range(depth)]
+    for level in range(depth):
+        i = 0
+        while i < len(columns):
+            col = columns[i]
+            if level >= len(col.heads):
+                i += 1
+                continue
+            prefix = col.heads[: level + 1]
+            j = i + 1
+            while j < len(columns) and columns[j].heads[: level + 1] == prefix and len(columns[j].heads) > level:
+                j += 1
+            last = level == len(col.heads) - 1
+            rows[level].append(Cell(
+                col.heads[level][1], colspan=j - i, rowspan=depth - level if last else 1,
+                header=True, role="head", path=col.rel if last else (),
+            ))
+            i = j
+    return rows
+
+
+def _flat_heads(columns: list[_Column]) -> list[str]:
+    """"法人或其他组织·商业企业": header paths joined, without a title spanning every column."""
+    shared = {
+        head for head in columns[0].heads if all(head in c.heads for c in columns)
+    } if len(columns) > 1 else set()
+    out = []
+    for col in columns:
+        titles = [title for ident, title in col.heads if (ident, title) not in shared]
+        out.append(HEAD_SEPARATOR.join(titles or [col.heads[-1][1]]))
+    return out
+
+
+# -- layout: rows (表三) -------------------------------------------------------------------
+
+def _rows_layout(b: _Builder) -> Grid:
+    leaves: list[tuple[tuple, int]] = []  # (row path, level 1..)
+
+    def collect(path: tuple, level: int) -> None:
+        for key in b.children(path):
+            child = path + (key,)
+            if b.is_row(child):
+                leaves.append((child, level))
+            elif not b.is_figure(child):
+                collect(child, level + 1)
+            else:
+                raise GridError(f"{format_path(child)}: a figure where a row or a group of rows was expected")
+
+    collect(b.path, 1)
+    if not leaves:
+        raise GridError(f"{format_path(b.path)}: no rows in the schema")
+    label_depth = max(level for _, level in leaves)
+    first_row = leaves[0][0]
+    keys = b.children(first_row)
+    for row, _ in leaves[1:]:
+        if b.children(row) != keys:
+            raise GridError(f"{format_path(row)}: columns differ from {format_path(first_row)}")
+
+    header_text = b.layout.get("header")
+    columns = []
+    for key in keys:
+        heads: list[tuple[Any, str]] = []
+        if header_text:
+            heads.append((("header",), header_text))
+        group = b.index.get(first_row + (key,), "x-group")
+        if group:
+            heads.append((("group", group), group))
+        heads.append((("column", key), b.title(first_row + (key,))))
+        columns.append(_Column((key,), heads))
+    header_rows = _header_rows(columns)
+    corner = Cell(
+        str(b.layout.get("corner", "")), colspan=label_depth, rowspan=len(header_rows),
+        header=True, role="corner",
+    )
+    header_rows[0].insert(0, corner)
+
+    flat_rows: list[list[str]] = []
+
+    def body(path: tuple, level: int, trail: list[str]) -> list[list[Cell]]:
+        out: list[list[Cell]] = []
+        for key in b.children(path):
+            child = path + (key,)
+            title = b.title(child)
+            if b.is_row(child):
+                cells = [Cell(title, colspan=label_depth - level + 1, header=True, role="label", path=child)]
+                cells += [b.value_cell(child + (k,)) for k in keys]
+                out.append(cells)
+                flat_rows.append([LABEL_SEPARATOR.join(trail + [title])] + [c.text for c in cells[1:]])
+            else:
+                sub = body(child, level + 1, trail + [title])
+                if sub:
+                    sub[0].insert(0, Cell(title, rowspan=len(sub), header=True, role="group", path=child))
+                    out.extend(sub)
+        return out
+
+    body_rows = body(b.path, 1, [])
+    flat = FlatTable(None, [corner.text] + _flat_heads(columns), flat_rows, label_columns=1)
+    return b.grid(label_depth + len(keys), header_rows, body_rows, [flat])
+
+
+# -- layout: subtables (表二) --------------------------------------------------------------
+
+def _subtables_layout(b: _Builder) -> Grid:
+    width = b.layout.get("width")
+    label_header = str(b.layout.get("label_header", ""))
+    if isinstance(width, bool) or not isinstance(width, int) or width < 2:
+        raise GridError(f"{format_path(b.path)}: x-layout.width must be an integer ≥ 2")
+    body_rows: list[list[Cell]] = []
+    flat: list[FlatTable] = []
+    for sub_key in b.children(b.path):
+        sub = b.path + (sub_key,)
+        caption = b.title(sub)
+        rows = b.children(sub)
+        if not rows or not all(b.is_row(sub + (r,)) for r in rows):
+            raise GridError(f"{format_path(sub)}: a sub-table must hold rows of figures")
+        keys = b.children(sub + (rows[0],))
+        for r in rows[1:]:
+            if b.children(sub + (r,)) != keys:
+                raise GridError(f"{format_path(sub + (r,))}: columns differ from {format_path(sub + (rows[0],))}")
+        if len(keys) > width - 1:
+            raise GridError(f"{format_path(sub)}: {len(keys)} columns do not fit a grid of width {width}")
+        spans = [1] * (len(keys) - 1) + [width - len(keys)]
+        body_rows.append([Cell(caption, colspan=width, header=True, role="caption", path=sub)])
+        titles = [b.title(sub + (rows[0], k)) for k in keys]
+        body_rows.append(
+            [Cell(label_header, header=True, role="head")]
+            + [Cell(t, colspan=s, header=True, role="head", path=(k,)) for t, s, k in zip(titles, spans, keys)]
+        )
+        flat_rows = []
+        for r in rows:
+            row = sub + (r,)
+            label = b.title(row)
+            cells = [b.value_cell(row + (k,), colspan=s) for k, s in zip(keys, spans)]
+            body_rows.append([Cell(label, header=True, role="label", path=row)] + cells)
+            flat_rows.append([label] + [c.text for c in cells])
+        flat.append(FlatTable(caption, [label_header] + titles, flat_rows, label_columns=1))
+    return b.grid(width, [], body_rows, flat)
+
+
+# -- layout: columns (表四) ----------------------------------------------------------------
+
+def _columns_layout(b: _Builder) -> Grid:
+    columns: list[_Column] = []
+
+    def collect(path: tuple, heads: list[tuple[Any, str]]) -> None:
+        for key in b.children(path):
+            child = path + (key,)
+            own = list(heads)
+            group = b.index.get(child, "x-group")
+            if group:
+                own.append((("group", path, group), group))
+            own.append((("node", child), b.title(child)))
+            if b.is_figure(child):
+                columns.append(_Column(child[len(b.path):], own))
+            else:
+                collect(child, own)
+
+    collect(b.path, [])
+    if not columns:
+        raise GridError(f"{format_path(b.path)}: no columns in the schema")
+    header_rows = _header_rows(columns)
+    values = [b.value_cell(b.path + c.rel) for c in columns]
+    flat = FlatTable(None, _flat_heads(columns), [[c.text for c in values]], label_columns=0)
+    return b.grid(len(columns), header_rows, [values], [flat])
+
+
+# Layout kinds by the name a schema's x-layout gives; a new layout is one more function.
+LAYOUTS: dict[str, Callable[[_Builder], Grid]] = {
+    "rows": _rows_layout,
+    "subtables": _subtables_layout,
+    "columns": _columns_layout,
+}
