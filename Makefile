@@ -9,7 +9,7 @@ PY     := $(VENV)/bin/python
 STAMP  := $(VENV)/.installed-stamp
 OUT    ?= build
 
-.PHONY: build test check clean golden distclean
+.PHONY: build test check clean golden distclean fuzz
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -28,6 +28,10 @@ check: $(STAMP)
 ## test: the whole test suite
 test: $(STAMP)
 	$(PY) -m pytest
+
+## fuzz: the property-based fuzz test with far more (and fresh random) examples
+fuzz: $(STAMP)
+	GENDOC_FUZZ_EXAMPLES=$${GENDOC_FUZZ_EXAMPLES:-30000} GENDOC_FUZZ_RANDOM=1 $(PY) -m pytest -p no:cacheprovider tests/test_fuzz.py
 
 ## golden: regenerate the golden files of tests/golden/ (review the diff before committing)
 golden: $(STAMP)

@@ -224,7 +224,7 @@ class Evaluator:
         if op == "path":
             found = resolve(node[1], self.roots, self.default_root)
             for ref in found:
-                if ref.value is not None and not is_number(ref.value):
+                if not is_number(ref.value):  # absent, empty or text: the schema said so already
                     raise Missing(".".join(map(str, ref.path)))
             refs.extend(found)
             if "*" in node[1] or len(found) != 1:

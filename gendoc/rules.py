@@ -58,29 +58,32 @@ def apply_rules(kind, data: dict, file: str, sourcemap, prev: Report | None = No
     ctx = RuleContext(kind, report, prev)
     diagnostics: list[Diagnostic] = []
     for rule in kind.rules["derive"]:
-        for bound in _bindings(rule, report.data):
+        for bound in _bindings(rule, report.data, kind.index):
             diagnostics.extend(_derive(ctx, rule, bound))
     for rule in kind.rules["checks"]:
-        for bound in _bindings(rule, report.data):
+        for bound in _bindings(rule, report.data, kind.index):
             diagnostics.extend(_check(ctx, rule, bound))
     return report, diagnostics
 
 
 # -- foreach ------------------------------------------------------------------------------
 
-def _bindings(rule: dict, data: dict) -> Iterator[dict[str, str]]:
+def _bindings(rule: dict, data: dict, index) -> Iterator[dict[str, str]]:
     spec = rule.get("foreach") or {}
     names = list(spec)
-    choices = [_choices(spec[n], data) for n in names]
+    choices = [_choices(spec[n], data, index) for n in names]
     for combo in itertools.product(*choices):
         yield dict(zip(names, combo))
 
 
-def _choices(spec: Any, data: dict) -> list[str]:
+def _choices(spec: Any, data: dict, index) -> list[str]:
     if isinstance(spec, list):
         return [str(s) for s in spec]
     if isinstance(spec, dict) and "glob" in spec:
-        return [format_path(p) for p in _glob(data, spec["glob"].split("."), (), spec.get("has"))]
+        # Only places the kind declares: a key an author mistyped was already reported by the
+        # schema check, and must never reach an expression.
+        return [format_path(p) for p in _glob(data, spec["glob"].split("."), (), spec.get("has"))
+                if index.exists(p)]
     raise ValueError(f"foreach must be a list or {{glob, has}}, got {spec!r}")
 
 

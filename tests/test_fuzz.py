@@ -1,0 +1,97 @@
+"""Property-based fuzzing: whatever a report file becomes, gendoc answers with located
+findings or success — never a traceback, a hang, or an exit code other than 0 or 1.
+
+The normal run tries a few thousand mutations of the seed report; `make fuzz` sets
+GENDOC_FUZZ_EXAMPLES far higher.
+"""
+from __future__ import annotations
+
+import os
+import re
+from pathlib import Path
+
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from gendoc.diagnostics import ERROR
+from gendoc.loader import load_text
+from gendoc.pipeline import Project
+from tests.conftest import ROOT, SEED
+
+SEED_TEXT = SEED.read_text(encoding="utf-8")
+SEED_LINES = SEED_TEXT.split("\n")
+NUMBERS = [m.start() for m in re.finditer(r"(?<=: )\d+", SEED_TEXT)]
+EXAMPLES = int(os.environ.get("GENDOC_FUZZ_EXAMPLES", "1200"))
+# Findings that concern a whole file rather than a place in it.
+UNLOCATED = {"F001", "F002", "F003", "Y005"}
+
+WEIRD_SCALARS = st.sampled_from([
+    "no", "yes", "~", "null", "-1", "010", "0x1F", "0o17", "1e3", ".5", "10.0", "1_000", '"10"', "'7'",
+    "１０", "9" * 30, "-" + "9" * 30, ".inf", ".nan", "[]", "{}", "!!str 5", "!!binary AAAA", "&a 1", "*a",
+    "|", ">", "@", "`", "%", "{{ year }}", "true", "2020-01-01", "：", "\t", "", "'", '"', "[1, 2",
+])
+TEXT_SNIPPETS = st.sampled_from([
+    "{{ nope }}", "{{ year", "{% for %}", "{{ ''.__class__ }}", "{{ table3.new_received.total }}",
+    "收到申请4件", "<script>alert(1)</script>", "{% include 'x' %}", "{{ 10**10**10 }}", "{{ range(10**9)|list }}",
+])
+
+
+@st.composite
+def mutated_report(draw) -> bytes:
+    text = SEED_TEXT
+    for _ in range(draw(st.integers(1, 3))):
+        kind = draw(st.sampled_from(["scalar", "line", "bytes", "snippet", "indent"]))
+        if kind == "scalar":
+            at = draw(st.sampled_from(NUMBERS))
+            end = at + len(re.match(r"\d+", text[at:]).group(0)) if re.match(r"\d+", text[at:]) else at
+            text = text[:at] + draw(WEIRD_SCALARS) + text[end:]
+        elif kind == "line":
+            lines = text.split("\n")
+            i = draw(st.integers(0, len(lines) - 1))
+            op = draw(st.sampled_from(["delete", "duplicate", "swap"]))
+            if op == "delete":
+                del lines[i]
+            elif op == "duplicate":
+                lines.insert(i, lines[i])
+            elif i + 1 < len(lines):
+                lines[i], lines[i + 1] = lines[i + 1], lines[i]
+            text = "\n".join(lines)
+        elif kind == "indent":
+            lines = text.split("\n")
+            i = draw(st.integers(0, len(lines) - 1))
+            lines[i] = draw(st.sampled_from(["", " ", "  ", "\t"])) + lines[i].lstrip(" ")
+            text = "\n".join(lines)
+        elif kind == "snippet":
+            at = draw(st.integers(0, len(text)))
+            text = text[:at] + draw(TEXT_SNIPPETS) + text[at:]
+        else:
+            raw = bytearray(text.encode("utf-8"))
+            at = draw(st.integers(0, len(raw)))
+            raw[at:at + draw(st.integers(0, 3))] = draw(st.binary(max_size=4))
+            return bytes(raw)
+    return text.encode("utf-8")
+
+
+_PROJECT = Project(ROOT)
+
+
+@settings(max_examples=EXAMPLES, deadline=2000, derandomize=os.environ.get("GENDOC_FUZZ_RANDOM") is None,
+          suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large])
+@given(mutated_report())
+def test_any_mutation_ends_in_located_findings_or_success(data):
+    loaded = load_text(data, str(SEED))
+    result = _PROJECT.check(SEED, loaded)
+    for d in result.diagnostics:
+        assert d.code in UNLOCATED or d.line >= 1, d
+        d.message("zh")
+        d.message("en")
+    if result.ok and result.report is not None:
+        from gendoc.render import render_document
+
+        prev = _PROJECT.previous(SEED, result.year) if result.year else None
+        for fmt in result.kind.outputs:
+            out = render_document(result.kind, result.report.data, prev.data if prev else None, fmt,
+                                  result.report.sourcemap)
+            for d in out.diagnostics:
+                assert d.line >= 1, d
+            assert (out.text is None) == any(d.severity == ERROR for d in out.diagnostics)
