@@ -234,8 +234,10 @@ def _describe(ctx: RuleContext, evaluator: Evaluator, node: Node, refs: list[Ref
         side_refs: list[Ref] = []
         value = evaluator.eval(side, side_refs)
         texts.append((_unparse(ctx, side, side_refs), value))
-    (left, lv), (right, rv) = texts
-    return (f"{left} = {lv}，但 {right} = {rv}", f"{left} = {lv}, but {right} = {rv}")
+    # A side that is one figure already shows its value: 「…」(20), not 「…」(20) = 20.
+    (left, lv), (right, rv) = [(text if side[0] == "path" else f"{text} = {value}", value)
+                               for (text, value), side in zip(texts, pair)]
+    return (f"{left}，但 {right}", f"{left}, but {right}")
 
 
 def _unparse(ctx: RuleContext, node: Node, refs: list[Ref]) -> str:

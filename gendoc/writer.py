@@ -5,6 +5,12 @@ import os
 import tempfile
 from pathlib import Path
 
+# mkstemp creates files readable by the owner only; outputs are meant to be published, so
+# they get the permissions a plain open() would give (0666 less the process umask).
+_UMASK = os.umask(0)
+os.umask(_UMASK)
+_MODE = 0o666 & ~_UMASK
+
 
 def write_if_changed(target: Path, content: str) -> bool:
     """Atomically replace `target` with `content`; return False when it already held it.
@@ -24,6 +30,7 @@ def write_if_changed(target: Path, content: str) -> bool:
     try:
         with os.fdopen(fd, "wb") as handle:
             handle.write(data)
+        os.chmod(tmp, _MODE)
         os.replace(tmp, target)
     except BaseException:
         try:

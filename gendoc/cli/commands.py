@@ -7,7 +7,7 @@ from pathlib import Path
 from gendoc.cli.reporters import REPORTERS, wants_colour
 from gendoc.diagnostics import ERROR, Diagnostic, count_by_severity
 from gendoc.kinds import KindError
-from gendoc.pipeline import Project, ReportResult, default_root
+from gendoc.pipeline import Project, default_root
 
 EXIT_OK, EXIT_FINDINGS, EXIT_USAGE = 0, 1, 2
 
@@ -33,7 +33,7 @@ def _emit(args, diagnostics: list[Diagnostic]) -> None:
     stream.flush()
 
 
-def _summary(args, results: list[ReportResult], extra: list[Diagnostic], verb: str) -> None:
+def _summary(args, results: list, extra: list[Diagnostic], verb: str) -> None:
     counts = count_by_severity([d for r in results for d in r.diagnostics] + extra)
     if args.output_format != "text":
         return
@@ -45,7 +45,7 @@ def _summary(args, results: list[ReportResult], extra: list[Diagnostic], verb: s
     sys.stderr.write(line + "\n")
 
 
-def _exit_code(results: list[ReportResult], extra: list[Diagnostic]) -> int:
+def _exit_code(results: list, extra: list[Diagnostic]) -> int:
     failing = any(not r.ok for r in results) or any(d.severity == ERROR for d in extra)
     return EXIT_FINDINGS if failing else EXIT_OK
 
@@ -59,17 +59,20 @@ def _validate(project: Project, args) -> int:
 
 
 def _build(project: Project, args) -> int:
+    from gendoc.builder import build_all
+
     files, problems = _targets(project, args)
     out_dir = args.output or (project.root / "build")
-    results = [project.build(f, out_dir) for f in files]
-    if not args.paths:  # the index lists every report, so only a full build writes it
+    full = not args.paths  # only a build of everything may drop outputs of deleted reports
+    summaries = build_all(project, files, out_dir, jobs=args.jobs, full=full, force=args.force)
+    if full and (any(not s.reused for s in summaries) or not (out_dir / "index.html").exists()):
         from gendoc.site import render_index
         from gendoc.writer import write_if_changed
 
-        write_if_changed(out_dir / "index.html", render_index(results, out_dir, project.root / "templates"))
-    _emit(args, problems + [d for r in results for d in r.diagnostics])
-    _summary(args, results, problems, "built")
-    return _exit_code(results, problems)
+        write_if_changed(out_dir / "index.html", render_index(summaries, out_dir, project.root / "templates"))
+    _emit(args, problems + [d for s in summaries for d in s.diagnostics])
+    _summary(args, summaries, problems, "built")
+    return _exit_code(summaries, problems)
 
 
 def _new(project: Project, args) -> int:

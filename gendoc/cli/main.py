@@ -35,6 +35,8 @@ def build_parser() -> argparse.ArgumentParser:
     sub.add_parser("validate", parents=[common], help="只校验，不生成").set_defaults(handler="validate")
     build = sub.add_parser("build", parents=[common], help="校验并生成 HTML 与 Markdown")
     build.add_argument("-o", "--output", type=Path, default=None, help="输出目录（默认 build/）")
+    build.add_argument("-j", "--jobs", type=int, default=None, help="并行进程数（默认：CPU 核数）")
+    build.add_argument("--force", action="store_true", help="忽略上次构建的记录，全部重新生成")
     build.set_defaults(handler="build")
     new = sub.add_parser("new", help="从该机关最近一年的报告生成新一年的报告文件")
     new.add_argument("agency", help="机关目录名，如 zhifu-drc")

@@ -1,0 +1,216 @@
+"""Build many reports: only what changed, across cores, in bounded memory.
+
+A report is rebuilt when its fingerprint changes: its own bytes, last year's file (cross-year
+rules and year-over-year prose read it), every file of its document kind (schema, rules,
+templates, shared ones included) and gendoc's own code. Fingerprints, statuses and findings
+of the last build are kept in `<out>/.gendoc-state.json`, so an unchanged report costs one
+file read and its findings are replayed without loading it. Workers return small summaries
+(never the report data), so memory stays flat however many reports there are.
+"""
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+from dataclasses import asdict, dataclass, field
+from functools import lru_cache
+from pathlib import Path
+from typing import Iterable, Iterator
+
+from gendoc.diagnostics import Diagnostic, Location, worst
+from gendoc.pipeline import REPORT_SUFFIXES, Project, report_identity
+
+STATE_FILE = ".gendoc-state.json"
+STATE_VERSION = 1
+PARALLEL_THRESHOLD = 24  # below this, starting worker processes costs more than it saves
+
+
+@dataclass
+class Summary:
+    """What the CLI, the index page and the next build need to know about one report."""
+
+    file: str
+    agency: str
+    year: int | None
+    kind_id: str | None = None
+    kind_title: str = ""
+    agency_name: str = ""
+    fingerprint: str = ""
+    outputs: dict[str, str] = field(default_factory=dict)
+    diagnostics: list[Diagnostic] = field(default_factory=list)
+    reused: bool = False
+
+    @property
+    def status(self) -> str:
+        level = worst(self.diagnostics)
+        return {None: "clean", "info": "clean", "warning": "warnings", "error": "errors"}[level]
+
+    @property
+    def ok(self) -> bool:
+        return self.status != "errors"
+
+    def to_json(self) -> dict:
+        data = asdict(self)
+        data.pop("reused")
+        return data
+
+    @classmethod
+    def from_json(cls, data: dict) -> "Summary":
+        diagnostics = [Diagnostic(**{**d, "related": [Location(**loc) for loc in d["related"]]})
+                       for d in data.pop("diagnostics")]
+        return cls(**data, diagnostics=diagnostics, reused=True)
+
+
+# -- fingerprints -----------------------------------------------------------------------------
+
+def _digest_files(paths: Iterable[Path]) -> str:
+    h = hashlib.sha256()
+    for path in sorted(paths):
+        h.update(str(path).encode())
+        h.update(path.read_bytes())
+    return h.hexdigest()
+
+
+@lru_cache(maxsize=1)
+def code_digest() -> str:
+    """gendoc's own code: a new version re-renders everything."""
+    return _digest_files(Path(__file__).resolve().parent.rglob("*.py"))
+
+
+class Fingerprints:
+    def __init__(self, project: Project):
+        self.project = project
+        self._kinds: dict[str | None, str] = {}
+
+    def kind_digest(self, kind_id: str | None) -> str:
+        if kind_id not in self._kinds:
+            kind = self.project.kinds.get(kind_id) if kind_id else None
+            self._kinds[kind_id] = _digest_files(kind.source_files()) if kind else ""
+        return self._kinds[kind_id]
+
+    def of(self, path: Path, kind_id: str | None) -> str:
+        h = hashlib.sha256(code_digest().encode())
+        h.update(self.kind_digest(kind_id).encode())
+        h.update(path.read_bytes())
+        _, year = report_identity(path)
+        if year is not None:
+            for suffix in REPORT_SUFFIXES:
+                prev = path.with_name(f"{year - 1}{suffix}")
+                if prev.is_file():
+                    h.update(b"prev")
+                    h.update(prev.read_bytes())
+        return h.hexdigest()
+
+
+# -- state ------------------------------------------------------------------------------------
+
+def load_state(out_dir: Path) -> dict[str, Summary]:
+    try:
+        raw = json.loads((out_dir / STATE_FILE).read_text(encoding="utf-8"))
+        if raw.get("version") != STATE_VERSION:
+            return {}
+        return {item["file"]: Summary.from_json(item) for item in raw["reports"]}
+    except (OSError, ValueError, KeyError, TypeError):
+        return {}  # no usable state: build everything
+
+
+def save_state(out_dir: Path, summaries: list[Summary]) -> None:
+    from gendoc.writer import write_if_changed
+
+    payload = {"version": STATE_VERSION, "reports": [s.to_json() for s in summaries]}
+    write_if_changed(out_dir / STATE_FILE, json.dumps(payload, ensure_ascii=False, sort_keys=True))
+
+
+# -- building ---------------------------------------------------------------------------------
+
+def summarise(project: Project, path: Path, out_dir: Path, fingerprint: str) -> Summary:
+    result = project.build(path, out_dir)
+    name = ""
+    if result.report is not None:
+        agency = result.report.data.get("agency")
+        name = agency.get("name", "") if isinstance(agency, dict) else ""
+    return Summary(
+        file=result.file, agency=result.agency, year=result.year,
+        kind_id=result.kind.id if result.kind else None, kind_title=result.kind.title if result.kind else "",
+        agency_name=name if isinstance(name, str) else "", fingerprint=fingerprint,
+        outputs={fmt: str(p) for fmt, p in result.outputs.items()}, diagnostics=result.diagnostics,
+    )
+
+
+_WORKER: dict = {}
+
+
+def _init_worker(root: str, out_dir: str) -> None:
+    _WORKER["project"] = Project(Path(root))
+    _WORKER["out"] = Path(out_dir)
+
+
+def _work(task: tuple[str, str]) -> Summary:
+    path, fingerprint = task
+    return summarise(_WORKER["project"], Path(path), _WORKER["out"], fingerprint)
+
+
+def _run(project: Project, tasks: list[tuple[str, str]], out_dir: Path, jobs: int) -> Iterator[Summary]:
+    if jobs > 1 and len(tasks) >= PARALLEL_THRESHOLD:
+        import multiprocessing
+
+        context = multiprocessing.get_context("fork" if hasattr(os, "fork") else "spawn")
+        chunk = max(1, min(32, len(tasks) // (jobs * 8)))
+        with context.Pool(jobs, _init_worker, (str(project.root), str(out_dir))) as pool:
+            yield from pool.imap_unordered(_work, tasks, chunksize=chunk)
+    else:
+        for path, fingerprint in tasks:
+            yield summarise(project, Path(path), out_dir, fingerprint)
+
+
+def build_all(project: Project, files: list[Path], out_dir: Path, *, jobs: int | None = None,
+              full: bool = True, force: bool = False) -> list[Summary]:
+    """Build `files` into `out_dir`; when `full`, also drop outputs of deleted reports."""
+    jobs = jobs or os.cpu_count() or 1
+    state = {} if force else load_state(out_dir)
+    prints = Fingerprints(project)
+    summaries: list[Summary] = []
+    tasks: list[tuple[str, str]] = []
+    for path in files:
+        key = str(path)
+        old = state.get(key)
+        fingerprint = prints.of(path, old.kind_id if old else None)
+        outputs_present = old is not None and all(Path(p).exists() for p in old.outputs.values())
+        if old is not None and old.fingerprint == fingerprint and outputs_present and (old.outputs or not old.ok):
+            summaries.append(old)
+        else:
+            tasks.append((key, fingerprint))
+    for summary in _run(project, tasks, out_dir, jobs):
+        old = state.get(summary.file)
+        # The kind is known only after loading: when it differs from the one the fingerprint
+        # assumed, take the fingerprint again so that the next build can skip this report.
+        if summary.kind_id != (old.kind_id if old else None):
+            summary.fingerprint = prints.of(Path(summary.file), summary.kind_id)
+        if not summary.ok and old is not None:
+            # Its last good outputs stay on disk untouched; remember them so that deleting
+            # the report later still removes them.
+            summary.outputs = old.outputs
+        summaries.append(summary)
+    summaries.sort(key=lambda s: s.file)
+    if full:
+        keep = {s.file for s in summaries}
+        for file, old in state.items():
+            if file not in keep:
+                _remove_outputs(old, out_dir)
+        save_state(out_dir, summaries)
+    else:
+        merged = {**state, **{s.file: s for s in summaries}}
+        save_state(out_dir, sorted(merged.values(), key=lambda s: s.file))
+    return summaries
+
+
+def _remove_outputs(old: Summary, out_dir: Path) -> None:
+    for output in old.outputs.values():
+        target = Path(output)
+        try:
+            target.unlink()
+        except FileNotFoundError:
+            pass
+        folder = target.parent
+        if folder != out_dir and folder.is_dir() and not any(folder.iterdir()):
+            folder.rmdir()

@@ -1,0 +1,84 @@
+"""Incremental and parallel builds give exactly the outputs of a full serial build."""
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+from gendoc.builder import build_all
+from gendoc.pipeline import Project
+
+
+def outputs(folder: Path) -> dict[str, bytes]:
+    return {str(p.relative_to(folder)): p.read_bytes() for p in sorted(folder.rglob("*"))
+            if p.is_file() and p.name != ".gendoc-state.json"}
+
+
+def many_reports(project: Path, agencies: int) -> None:
+    """Copies of the sample agency under other ids: enough reports to use worker processes."""
+    source = project / "reports" / "sample-bureau"
+    for i in range(agencies):
+        shutil.copytree(source, project / "reports" / f"sample-{i:02d}")
+
+
+def build(project: Path, out: Path, **kwargs):
+    p = Project(project)
+    files, _ = p.discover([])
+    return build_all(p, files, out, **kwargs)
+
+
+def test_parallel_and_serial_builds_are_byte_identical(project, tmp_path):
+    many_reports(project, 12)
+    serial = build(project, tmp_path / "serial", jobs=1)
+    parallel = build(project, tmp_path / "parallel", jobs=2)
+    assert len(serial) == len(parallel) >= 24
+    assert all(s.ok for s in parallel)
+    assert outputs(tmp_path / "serial") == outputs(tmp_path / "parallel")
+
+
+def test_incremental_build_redoes_only_what_changed(project, tmp_path):
+    out = tmp_path / "out"
+    first = build(project, out)
+    assert not any(s.reused for s in first)
+    again = build(project, out)
+    assert all(s.reused for s in again)
+    # Changing 2021 re-renders 2021 and 2022 (which reads 2021 as last year), nothing else.
+    report = project / "reports" / "sample-bureau" / "2021.yaml"
+    report.write_text(report.read_text(encoding="utf-8").replace("示例区示例局", "示例区样例局", 1), encoding="utf-8")
+    third = build(project, out)
+    rebuilt = sorted(Path(s.file).relative_to(project / "reports").as_posix() for s in third if not s.reused)
+    assert rebuilt == ["sample-bureau/2021.yaml", "sample-bureau/2022.yaml"]
+    # ...and the result equals a build from scratch.
+    fresh = tmp_path / "fresh"
+    build(project, fresh)
+    assert outputs(out) == outputs(fresh)
+
+
+def test_a_template_change_rebuilds_its_kind(project, tmp_path):
+    out = tmp_path / "out"
+    build(project, out)
+    css = next((project / "templates" / "common").glob("*.css"), None) or next((project / "templates" / "common").iterdir())
+    css.write_text(css.read_text(encoding="utf-8") + "\n", encoding="utf-8")
+    assert not any(s.reused for s in build(project, out))
+
+
+def test_deleting_a_report_removes_its_outputs(project, tmp_path):
+    out = tmp_path / "out"
+    build(project, out)
+    assert (out / "sample-bureau" / "2022.html").exists()
+    (project / "reports" / "sample-bureau" / "2022.yaml").unlink()
+    build(project, out)
+    assert not (out / "sample-bureau" / "2022.html").exists()
+    assert not (out / "sample-bureau" / "2022.md").exists()
+    assert (out / "sample-bureau" / "2021.html").exists()
+
+
+def test_findings_are_replayed_when_nothing_changed(project, tmp_path):
+    report = project / "reports" / "zhifu-drc" / "2020.yaml"
+    report.write_text(report.read_text(encoding="utf-8").replace("收到政府信息公开申请{{ table3.new_received.total }}件",
+                                                                "收到政府信息公开申请10件", 1), encoding="utf-8")
+    out = tmp_path / "out"
+    first = [d for s in build(project, out) for d in s.diagnostics]
+    second = build(project, out)
+    assert all(s.reused for s in second)
+    assert [d for s in second for d in s.diagnostics] == first
+    assert [d.code for d in first] == ["N003"]
