@@ -512,6 +512,11 @@ def _load_decoded(text: str, file: str, max_depth: int) -> Loaded:
         if lines is None:
             lines = _split_lines(text)
         d = _syntax_diagnostic(b.error, text, lines, file, fullwidth_lines)
+        if d is not None and "maximum nesting depth" in str(getattr(b.error, "problem", "") or ""):
+            # Newer libyaml builds stop deep flow nesting themselves, scanning ahead of the
+            # events we count: report it as the same Y006, at the bracket one level too deep.
+            line, col = _too_deep_bracket(text, max_depth) or (d.line, d.col)
+            d = Diagnostic(ERROR, "Y006", {"limit": max_depth}, file, line, col)
         if d is not None:
             diags.append(d)
     elif not b.stopped:
@@ -530,6 +535,24 @@ def _load_decoded(text: str, file: str, max_depth: int) -> Loaded:
 
 # ----------------------------------------------------------------------------------------
 # syntax errors
+
+
+def _too_deep_bracket(text: str, max_depth: int) -> tuple[int, int] | None:
+    """Position of the first [ or { nested deeper than max_depth (quotes are skipped)."""
+    depth, quote = 0, ""
+    for index, char in enumerate(text):
+        if quote:
+            if char == quote:
+                quote = ""
+        elif char in "'\"":
+            quote = char
+        elif char in "[{":
+            depth += 1
+            if depth > max_depth:
+                return _char_position(text, index)
+        elif char in "]}":
+            depth -= 1
+    return None
 
 
 def _syntax_diagnostic(exc: BaseException, text: str, lines: list[str], file: str,

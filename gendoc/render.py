@@ -39,8 +39,10 @@ from jinja2 import (
     TemplateError,
     TemplateNotFound,
     TemplateSyntaxError,
+    Undefined,
     UndefinedError,
 )
+from jinja2 import nodes
 from jinja2.sandbox import ImmutableSandboxedEnvironment, SecurityError
 from jinja2.utils import missing
 from markupsafe import Markup
@@ -160,7 +162,22 @@ def _narrative_output(text: str, fmt: str) -> Markup:
 
 # -- environments (built once per process) -------------------------------------------------
 
-LAYOUT_FILTERS: dict[str, Callable[..., str]] = {**FILTERS, "md_cell": md_cell, "oneline": oneline}
+def _strict(filter_: Callable[..., str]) -> Callable[..., str]:
+    """A filter given an undefined name reports that name (N002), not its own TypeError."""
+
+    @functools.wraps(filter_)
+    def wrapper(*args: Any, **kwargs: Any) -> str:
+        for arg in (*args, *kwargs.values()):
+            if isinstance(arg, Undefined):
+                arg._fail_with_undefined_error()
+        return filter_(*args, **kwargs)
+
+    return wrapper
+
+
+STRICT_FILTERS = {name: _strict(f) for name, f in FILTERS.items()}
+LAYOUT_FILTERS: dict[str, Callable[..., str]] = {**STRICT_FILTERS, "md_cell": _strict(md_cell),
+                                                  "oneline": _strict(oneline)}
 _LAYOUT_ENVS: dict[tuple, Environment] = {}
 _NARRATIVE_ENV: _NarrativeEnvironment | None = None
 _NARRATIVE_CACHE: dict[str, Any] = {}
@@ -191,7 +208,7 @@ def _narrative_env() -> _NarrativeEnvironment:
     global _NARRATIVE_ENV
     if _NARRATIVE_ENV is None:
         env = _NarrativeEnvironment(undefined=_Undefined, autoescape=False, keep_trailing_newline=True)
-        env.filters.update(FILTERS)
+        env.filters.update(STRICT_FILTERS)
         _NARRATIVE_ENV = env
     return _NARRATIVE_ENV
 
@@ -199,7 +216,18 @@ def _narrative_env() -> _NarrativeEnvironment:
 def _compile_narrative(text: str):
     template = _NARRATIVE_CACHE.get(text)
     if template is None:
-        template = _narrative_env().from_string(text)
+        env = _narrative_env()
+        tree = env.parse(text)
+        # Jinja looks filters up only when a line runs, so a misspelled filter inside
+        # {% if prev %} would pass unnoticed in a first-year report: check them all now.
+        for node in tree.find_all((nodes.Filter, nodes.Test)):
+            known = env.filters if isinstance(node, nodes.Filter) else env.tests
+            if node.name not in known:
+                kind = "过滤器" if isinstance(node, nodes.Filter) else "测试"
+                close = difflib.get_close_matches(node.name, list(known), n=1)
+                hint = f"，是否应为「{close[0]}」？" if close else ""
+                raise TemplateSyntaxError(f"未知的{kind}「{node.name}」{hint}", node.lineno)
+        template = env.from_string(tree)
         if len(_NARRATIVE_CACHE) >= _NARRATIVE_CACHE_MAX:
             _NARRATIVE_CACHE.clear()
         _NARRATIVE_CACHE[text] = template
@@ -427,6 +455,7 @@ def _render_layout(kind, data: dict, prev, fmt: str, data_file: str) -> tuple[st
         if isinstance(exc, TemplateNotFound):
             # The kind's own template is missing: point at the manifest that names it.
             manifest = kind.folder / "kind.yaml"
+            params["problem"] += f"（已查找 {kind.templates_dir}、{kind.common_templates_dir}）"
             return None, [Diagnostic(ERROR, code, params, os.fspath(manifest), _line_of(manifest, name), 1)]
         return None, [Diagnostic(ERROR, code, params, data_file or name, 1, 1)]
     return _finish(text, fmt), []

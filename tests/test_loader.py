@@ -205,7 +205,9 @@ def test_deep_flow_nesting_y006_no_recursion_error():
 
 def test_deep_unclosed_and_block_nesting():
     d = only(load_text("a: " + "[" * 100_000, "deep.yaml"), "Y006")
-    assert (d.line, d.col) == (1, 3 + 64)
+    # Older libyaml: our event count stops at the 64th bracket (the mapping is a level too);
+    # newer libyaml stops scanning first and the bracket count points at the 65th.
+    assert d.line == 1 and d.col in (3 + 64, 3 + 65)
     block = "k0:\n" + "".join(" " * i + f"k{i}:\n" for i in range(1, 200))
     d = only(load_text(block, "deep.yaml"), "Y006")
     assert (d.line, d.col) == (65, 65)

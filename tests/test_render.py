@@ -376,7 +376,7 @@ def test_neutralize_html_keeps_autolinks():
 ])
 def test_layout_template_errors_point_at_the_template(kind, tmp_path, body, code, line):
     (tmp_path / "report.html.j2").write_text(body, encoding="utf-8")
-    broken = dataclasses.replace(kind, templates_dir=tmp_path)
+    broken = dataclasses.replace(kind, templates_dir=tmp_path, outputs={"html": "report.html.j2"})
     out = render(broken, report_text(), "html")
     assert out.text is None
     [d] = out.diagnostics
