@@ -7,7 +7,7 @@ a figure the way the printed table does.
 """
 from __future__ import annotations
 
-from typing import Any, Iterable
+from typing import Any, Iterable, Iterator
 from urllib.parse import urljoin, urldefrag
 
 from gendoc.sourcemap import format_path  # noqa: F401  (re-exported: labels and paths go together)
@@ -128,3 +128,20 @@ class SchemaIndex:
             return short + ("".join(f"「{t}」" if i == 0 else f"/「{t}」" for i, t in enumerate(titles)))
         return "/".join(f"「{t}」" for t in titles)
 
+
+def narrative_paths(index, data: Any, path: tuple = ()) -> Iterator[tuple]:
+    """Data paths of the narrative fields present in `data`, in document order."""
+    if isinstance(data, dict):
+        for key, value in data.items():
+            yield from _narrative_child(index, value, path + (key,))
+    elif isinstance(data, list):
+        for i, value in enumerate(data):
+            yield from _narrative_child(index, value, path + (i,))
+
+
+def _narrative_child(index, value: Any, path: tuple) -> Iterator[tuple]:
+    if isinstance(value, str):
+        if index.get(path, "x-narrative") is True:
+            yield path
+    elif isinstance(value, (dict, list)) and index.exists(path):
+        yield from narrative_paths(index, value, path)

@@ -8,10 +8,10 @@ word is reported as a warning at the line and column where it was typed.
 from __future__ import annotations
 
 import re
-from typing import Any, Iterator
+from typing import Any
 
 from gendoc.diagnostics import WARNING, Diagnostic
-from gendoc.labels import SchemaIndex, format_path
+from gendoc.labels import format_path, narrative_paths
 
 # Jinja blocks are data references, not literal figures: blank them out, keeping offsets.
 _JINJA = re.compile(r"\{\{.*?\}\}|\{%.*?%\}|\{#.*?#\}", re.S)
@@ -22,21 +22,11 @@ _FIGURE = re.compile(
 )
 
 
-def narrative_paths(data: Any, index: SchemaIndex, path: tuple = ()) -> Iterator[tuple[tuple, str]]:
-    if isinstance(data, dict):
-        for key, value in data.items():
-            yield from narrative_paths(value, index, path + (key,))
-    elif isinstance(data, list):
-        for i, value in enumerate(data):
-            yield from narrative_paths(value, index, path + (i,))
-    elif isinstance(data, str) and index.get(path, "x-narrative"):
-        yield path, data
-
-
 def literal_figures(kind, data: Any, file: str, sourcemap, text: str | None) -> list[Diagnostic]:
     lines = text.split("\n") if text else []
     out = []
-    for path, value in narrative_paths(data, kind.index):
+    for path in narrative_paths(kind.index, data):
+        value = _at(data, path)
         blanked = _JINJA.sub(lambda m: " " * len(m.group(0)), value)
         for match in _FIGURE.finditer(blanked):
             line, col = _position(sourcemap.value(path), value, match.start(), lines)
@@ -67,3 +57,9 @@ def _position(start: tuple[int, int], value: str, offset: int, lines: list[str])
     if row == 0 and source[col - 1 + quote:].startswith(value[:offset]):
         return line, col + quote + offset
     return start
+
+
+def _at(data: Any, path: tuple) -> Any:
+    for step in path:
+        data = data[step]
+    return data

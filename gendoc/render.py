@@ -49,7 +49,7 @@ from markupsafe import Markup
 
 from gendoc.diagnostics import ERROR, Diagnostic, Location
 from gendoc.filters import FILTERS
-from gendoc.labels import format_path
+from gendoc.labels import format_path, narrative_paths  # noqa: F401  (re-exported)
 from gendoc.tables import Grid, build_grid
 
 FORMATS = ("html", "md")
@@ -143,7 +143,12 @@ def neutralize_html(markdown: str) -> str:
     exactly as every Markdown renderer does is where tags slip through — and report prose
     has no code.
     """
-    return _RAW_HTML_START.sub("&lt;", markdown)
+    return _UNSAFE_LINK.sub(r"]\\(\1", _RAW_HTML_START.sub("&lt;", markdown))
+
+
+# A link or image whose target runs code: made literal text, as markdown-it's own link
+# validation does for the HTML output.
+_UNSAFE_LINK = re.compile(r"\]\(\s*((?:javascript|vbscript|data|file):)", re.IGNORECASE)
 
 
 @functools.lru_cache(maxsize=1)
@@ -257,24 +262,6 @@ def render_document(kind, data: dict, prev: dict | None, fmt: str, sourcemap,
 
 
 # -- narratives ------------------------------------------------------------------------------
-
-def narrative_paths(index, data: Any, path: tuple = ()) -> Iterator[tuple]:
-    """Data paths of the narrative fields present in `data`, in document order."""
-    if isinstance(data, dict):
-        for key, value in data.items():
-            yield from _narrative_child(index, value, path + (key,))
-    elif isinstance(data, list):
-        for i, value in enumerate(data):
-            yield from _narrative_child(index, value, path + (i,))
-
-
-def _narrative_child(index, value: Any, path: tuple) -> Iterator[tuple]:
-    if isinstance(value, str):
-        if index.get(path, "x-narrative") is True:
-            yield path
-    elif isinstance(value, (dict, list)) and index.exists(path):
-        yield from narrative_paths(index, value, path)
-
 
 def _render_narratives(kind, data: dict, prev, fmt: str, sourcemap, source: "_Source") -> tuple[dict, list[Diagnostic]]:
     out = copy.deepcopy(data)
@@ -468,7 +455,8 @@ def _finish(text: str, fmt: str) -> str:
     """One trailing newline; in Markdown, never more than one blank line in a row (several
     mean the same as one there, and templates need not count the newlines their macros add)."""
     if fmt == "md":
-        text = _BLANK_RUN.sub("\n\n", text)
+        # Headings and cells hold data strings too: no link there may run code either.
+        text = _UNSAFE_LINK.sub(r"]\\(\1", _BLANK_RUN.sub("\n\n", text))
     return text.strip("\n") + "\n"
 
 

@@ -1,0 +1,87 @@
+"""Every text field of a report is hostile input: the built HTML must contain nothing that runs."""
+from __future__ import annotations
+
+import re
+from html.parser import HTMLParser
+from pathlib import Path
+
+import yaml
+
+from gendoc.cli.main import main
+from gendoc.render import narrative_paths
+
+PAYLOADS = [
+    "<script>alert(1)</script>",
+    "<img src=x onerror=alert(2)>",
+    "<svg/onload=alert(3)>",
+    "[点我](javascript:alert(4))",
+    "<a href=\"javascript:alert(5)\">x</a>",
+    "\"><iframe src=//evil.example></iframe>",
+    "<style>body{background:url(javascript:alert(6))}</style>",
+    "![x](javascript:alert(7))",
+    "<details open ontoggle=alert(8)>",
+]
+ALLOWED_TAGS = {"html", "head", "meta", "title", "style", "body", "main", "header", "h1", "h2", "h3", "p",
+                "div", "section", "table", "thead", "tbody", "tr", "th", "td", "strong", "em", "ul", "ol",
+                "li", "a", "code", "br", "blockquote", "hr", "caption", "small", "span", "pre"}
+
+
+class Audit(HTMLParser):
+    def __init__(self):
+        super().__init__(convert_charrefs=True)
+        self.problems: list[str] = []
+        self.styles = 0
+
+    def handle_starttag(self, tag, attrs):
+        if tag not in ALLOWED_TAGS:
+            self.problems.append(f"tag <{tag}>")
+        if tag == "style":
+            self.styles += 1
+        for name, value in attrs:
+            if name.startswith("on"):
+                self.problems.append(f"handler {name} on <{tag}>")
+            if name in ("href", "src", "action", "formaction") and value and \
+                    value.strip().lower().replace("\t", "").startswith(("javascript:", "data:", "vbscript:")):
+                self.problems.append(f"{name}={value}")
+
+
+def poison(value, path=(), narrative=frozenset()):
+    """Append a payload to every string of the report, keeping Jinja syntax intact."""
+    if isinstance(value, dict):
+        return {k: poison(v, path + (k,), narrative) for k, v in value.items()}
+    if isinstance(value, list):
+        return [poison(v, path + (i,), narrative) for i, v in enumerate(value)]
+    if isinstance(value, str) and path and path[0] not in ("format", "published") and path[-1] != "postcode" \
+            and not (len(path) >= 3 and path[0] == "facts" and path[-1] == "value"):
+        payload = PAYLOADS[hash(path) % len(PAYLOADS)]
+        return value + "\n\n" + "\n\n".join(PAYLOADS) if path in narrative else value + payload
+    return value
+
+
+def test_no_executable_content_from_any_text_field(project, tmp_path, capsys):
+    from gendoc.kinds import KindRegistry
+
+    registry = KindRegistry(project)
+    for report in sorted((project / "reports").rglob("*.yaml")):
+        data = yaml.safe_load(report.read_text(encoding="utf-8"))
+        index = registry.get(data["format"]).index
+        narrative = frozenset(narrative_paths(index, data))
+        report.write_text(yaml.safe_dump(poison(data, (), narrative), allow_unicode=True, sort_keys=False),
+                          encoding="utf-8")
+    out = tmp_path / "out"
+    code = main(["build", "--root", str(project), "-o", str(out)])
+    assert code == 0, capsys.readouterr().out
+    built = sorted(out.rglob("*.html"))
+    assert len(built) == 4  # three reports and the index
+    for page in built:
+        audit = Audit()
+        text = page.read_text(encoding="utf-8")
+        audit.feed(text)
+        assert audit.problems == [], page
+        assert audit.styles <= 1  # only gendoc's own stylesheet
+        assert "&lt;script&gt;" in text or page.name == "index.html"
+    for md_file in sorted(out.rglob("*.md")):
+        md = md_file.read_text(encoding="utf-8")
+        # Code-hosting sites render raw HTML inside Markdown: no tag may survive, only text.
+        assert re.findall(r"<(?!https?://)[A-Za-z!/?]", md) == [], md_file
+        assert "](javascript:" not in md.replace("\\](javascript:", ""), md_file
