@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import re
+import zlib
 from html.parser import HTMLParser
 from pathlib import Path
 
@@ -53,7 +54,9 @@ def poison(value, path=(), narrative=frozenset()):
         return [poison(v, path + (i,), narrative) for i, v in enumerate(value)]
     if isinstance(value, str) and path and path[0] not in ("format", "published") and path[-1] != "postcode" \
             and not (len(path) >= 3 and path[0] == "facts" and path[-1] == "value"):
-        payload = PAYLOADS[hash(path) % len(PAYLOADS)]
+        # A fixed choice per field (crc32, not hash(): the same every run); an e-mail address
+        # must still fit its pattern, so it gets the payload without spaces.
+        payload = PAYLOADS[0] if path[-1] == "email" else PAYLOADS[zlib.crc32(repr(path).encode()) % len(PAYLOADS)]
         return value + "\n\n" + "\n\n".join(PAYLOADS) if path in narrative else value + payload
     return value
 
