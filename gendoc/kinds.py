@@ -45,7 +45,7 @@ class Kind:
 
     @cached_property
     def rules(self) -> dict[str, list]:
-        """Derivations and checks, includes resolved, in the order they run."""
+        """Derivations, checks and year-to-year carries, includes resolved, in order."""
         return _load_rules(self.folder / "rules.yaml", seen=set())
 
     @cached_property
@@ -76,16 +76,17 @@ def _load_rules(path: Path, seen: set[Path]) -> dict[str, list]:
     if path in seen:
         raise KindError(f"rules include cycle at {path}")
     seen.add(path)
+    sections = ("derive", "checks", "carry")
+    merged: dict[str, list] = {name: [] for name in sections}
     if not path.exists():
-        return {"derive": [], "checks": []}
+        return merged
     doc = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
-    merged: dict[str, list] = {"derive": [], "checks": []}
     for inc in doc.get("include", ()):
         sub = _load_rules(path.parent / inc, seen)
-        merged["derive"] += sub["derive"]
-        merged["checks"] += sub["checks"]
-    merged["derive"] += doc.get("derive", []) or []
-    merged["checks"] += doc.get("checks", []) or []
+        for name in sections:
+            merged[name] += sub[name]
+    for name in sections:
+        merged[name] += doc.get(name, []) or []
     return merged
 
 

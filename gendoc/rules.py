@@ -268,3 +268,19 @@ def _matches(ref: Ref, steps: tuple) -> bool:
     if len(steps) != len(ref.path):
         return False
     return all(s == "*" or s == p for s, p in zip(steps, ref.path))
+
+
+def carry_over(kind, data: dict, last: dict) -> dict:
+    """Apply the kind's `carry` rules: figures next year's report starts from (gendoc new)."""
+    roots = {"data": data, "prev": last, "kind": {"first_year": kind.first_year, "last_year": kind.last_year}}
+    for rule in kind.rules.get("carry", []):
+        for bound in _bindings(rule, data, kind.index):
+            target = tuple(int(s) if s.isdigit() else s for s in _fill(rule["target"], bound).split("."))
+            try:
+                value = Evaluator(roots).eval(_parsed(_fill(rule["expr"], bound)), [])
+            except Missing:
+                continue  # last year's format has no such figure
+            parent = _container(data, target[:-1])
+            if parent is not None and target[-1] in parent:
+                parent[target[-1]] = value
+    return data

@@ -1,7 +1,8 @@
 """`gendoc new <agency> <year>`: start next January's report from the agency's latest one.
 
-Agency details and narrative are kept; every figure becomes 0, except 二、上年结转, which is
-carried from last year's 四、结转下年度继续办理 (rule X-1 holds from the first keystroke).
+Agency details and narrative are kept; every figure becomes 0, except what the kind's
+`carry` rules take from last year — 二、上年结转 from last year's 四、结转下年度继续办理 (so
+X-1 holds from the first keystroke), and the like — so the new file validates as it stands.
 The format follows the year, so a 2020 report rolls over into the 2021 format's tables.
 """
 from __future__ import annotations
@@ -15,6 +16,7 @@ from typing import Any
 from gendoc.emit import emit
 from gendoc.kinds import Kind
 from gendoc.pipeline import Project, report_identity
+from gendoc.rules import carry_over
 
 
 class ScaffoldError(Exception):
@@ -76,10 +78,7 @@ def _next_year(kind: Kind, last: dict, last_kind: Kind, year: int) -> dict:
             out[key] = _zeroed(copy.deepcopy(last[key]), kind, path)
         elif kind.index.get(path, "x-short") is not None:
             out[key] = _skeleton(kind, path)
-    carried = last.get("table3", {}).get("carried_forward")
-    if carried and "table3" in out:
-        out["table3"]["carried_over"] = {k: v for k, v in carried.items() if k in out["table3"]["carried_over"]}
-    return out
+    return carry_over(kind, out, last)
 
 
 def _zeroed(value: Any, kind: Kind, path: tuple) -> Any:
