@@ -76,8 +76,12 @@ class Project:
         return unique, problems
 
     # -- checking ---------------------------------------------------------------------------
-    def check(self, path: Path, loaded: Loaded | None = None) -> ReportResult:
-        """Load, validate and derive one report; cross-year rules read last year's file."""
+    def check(self, path: Path, loaded: Loaded | None = None, *, prev: Report | None | object = ...) -> ReportResult:
+        """Load, validate and derive one report; cross-year rules read last year's file.
+
+        `prev` supplies last year's derived report instead (None: there is none), e.g. for a
+        file as it was at a git revision; left out, last year's file is read from disk.
+        """
         agency, file_year = report_identity(path)
         result = ReportResult(file=str(path), agency=agency, year=file_year)
         loaded = loaded or load_file(path)
@@ -89,11 +93,14 @@ class Project:
         if kind is None:
             return result
         result.kind = kind
-        from gendoc.schema_check import check as schema_check
-
         from gendoc.prose import literal_figures
 
-        result.diagnostics.extend(schema_check(kind, data, str(path), loaded.sourcemap, loaded.text))
+        if kind.gate is None or not kind.gate(data):
+            # Only a file the fast gate rejects pays for jsonschema (and its import), which
+            # then reports every error with its place.
+            from gendoc.schema_check import check as schema_check
+
+            result.diagnostics.extend(schema_check(kind, data, str(path), loaded.sourcemap, loaded.text))
         result.diagnostics.extend(literal_figures(kind, data, str(path), loaded.sourcemap, loaded.text))
         year = data.get("year")
         if isinstance(year, int) and not isinstance(year, bool):
@@ -102,7 +109,8 @@ class Project:
                 line, col = loaded.sourcemap.value(("year",))
                 result.diagnostics.append(Diagnostic(
                     ERROR, "F004", {"file_year": file_year, "year": year}, str(path), line, col, "year"))
-        prev = self.previous(path, result.year) if result.year else None
+        if prev is ...:
+            prev = self.previous(path, result.year) if result.year else None
         report, findings = apply_rules(kind, data, str(path), loaded.sourcemap, prev)
         result.report = report
         result.diagnostics.extend(findings)
