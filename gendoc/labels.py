@@ -13,6 +13,7 @@ from urllib.parse import urljoin, urldefrag
 from gendoc.sourcemap import format_path  # noqa: F401  (re-exported: labels and paths go together)
 
 Path = tuple  # a data path: str keys and int list indices
+_ABSENT = object()
 
 
 class SchemaIndex:
@@ -24,6 +25,7 @@ class SchemaIndex:
         self._docs = dict(documents)
         self._docs.setdefault(root_uri, root)
         self._cache: dict[tuple, list | None] = {(): self._expand(root, root_uri)}
+        self._memo: dict[tuple, Any] = {}  # answers by (path, keyword): the schema never changes
 
     # -- resolution -------------------------------------------------------------------
     def _deref(self, ref: str, base: str) -> tuple[dict, str]:
@@ -50,9 +52,13 @@ class SchemaIndex:
         return out
 
     def _parts(self, path: Iterable) -> list[tuple[dict, str]] | None:
-        key = tuple("#" if isinstance(p, int) else p for p in path)
+        key = tuple(path)
         if key in self._cache:
             return self._cache[key]
+        if any(isinstance(p, int) for p in key):  # every list item shares one schema node
+            result = self._parts(tuple("#" if isinstance(p, int) else p for p in key))
+            self._cache[key] = result
+            return result
         parent = self._parts(key[:-1])
         result = None
         if parent is not None:
@@ -73,23 +79,32 @@ class SchemaIndex:
     # -- queries ----------------------------------------------------------------------
     def get(self, path: Iterable, keyword: str, default: Any = None) -> Any:
         """The first value of `keyword` on the node at `path` (outermost wins)."""
-        parts = self._parts(path)
-        for node, _ in parts or ():
-            if keyword in node:
-                return node[keyword]
-        return default
+        memo_key = (tuple(path), keyword)
+        found = self._memo.get(memo_key, _ABSENT)
+        if found is _ABSENT:
+            found = _ABSENT
+            for node, _ in self._parts(memo_key[0]) or ():
+                if keyword in node:
+                    found = node[keyword]
+                    break
+            self._memo[memo_key] = found
+        return default if found is _ABSENT else found
 
     def exists(self, path: Iterable) -> bool:
         return self._parts(path) is not None
 
     def properties(self, path: Iterable) -> list[str]:
         """Declared property names at `path`, in schema order."""
-        names: list[str] = []
-        for node, _ in self._parts(path) or ():
-            for name in node.get("properties", {}):
-                if name not in names:
-                    names.append(name)
-        return names
+        key = ("#properties", tuple(path))
+        names = self._memo.get(key)
+        if names is None:
+            names = []
+            for node, _ in self._parts(key[1]) or ():
+                for name in node.get("properties", {}):
+                    if name not in names:
+                        names.append(name)
+            names = self._memo[key] = tuple(names)
+        return list(names)
 
     def required(self, path: Iterable) -> list[str]:
         names: list[str] = []
