@@ -53,7 +53,9 @@ def build_parser() -> argparse.ArgumentParser:
 def _extra_commands() -> list:
     """Command groups kept in their own modules (each has `register(sub, common)` and
     sets `handler` to a callable taking (project, args) and returning an exit code)."""
-    return []
+    from gendoc.cli import review
+
+    return [review]
 
 
 EXTRA_COMMANDS = _extra_commands()
