@@ -113,6 +113,7 @@ class Project:
             prev = self.previous(path, result.year) if result.year else None
         report, findings = apply_rules(kind, data, str(path), loaded.sourcemap, prev)
         result.report = report
+        self._remember(path, report)
         result.diagnostics.extend(findings)
         result.diagnostics.sort(key=Diagnostic.sort_key)
         return result
@@ -138,6 +139,14 @@ class Project:
                 return self._derive_only(candidate)
         return None
 
+    def _remember(self, path: Path, report: Report) -> None:
+        """Keep a derived report for next year's cross-year rules: reports are built in
+        path order, so last year's is usually the one just built. Bounded: memory must not
+        grow with the number of reports."""
+        if len(self._derived) >= 64:
+            self._derived.pop(next(iter(self._derived)))
+        self._derived[path.resolve()] = report
+
     def _derive_only(self, path: Path) -> Report | None:
         key = path.resolve()
         if key not in self._derived:
@@ -147,7 +156,7 @@ class Project:
                 kind = self.kinds.get(str(loaded.data.get("format")))
                 if kind is not None:
                     report, _ = apply_rules(kind, loaded.data, str(path), loaded.sourcemap, None)
-            self._derived[key] = report
+            self._remember(path, report)
         return self._derived[key]
 
     # -- building ---------------------------------------------------------------------------
@@ -156,18 +165,22 @@ class Project:
 
         A report with errors writes nothing: its previous good outputs stay as they were.
         """
-        from gendoc.render import render_document
+        from gendoc.render import render_documents
         from gendoc.writer import write_if_changed
 
         result = self.check(path)
         if not result.ok or result.report is None or result.kind is None:
             return result
         prev = self.previous(path, result.year) if result.year else None
+        formats = list(result.kind.outputs)
+        outputs = render_documents(result.kind, result.report.data, prev.data if prev else None, formats,
+                                   result.report.sourcemap)
         rendered: dict[str, str] = {}
-        for fmt in result.kind.outputs:
-            out = render_document(result.kind, result.report.data, prev.data if prev else None, fmt,
-                                  result.report.sourcemap)
-            result.diagnostics.extend(out.diagnostics)
+        for fmt in formats:
+            out = outputs[fmt]
+            for d in out.diagnostics:
+                if d not in result.diagnostics:  # narrative findings are shared by all formats
+                    result.diagnostics.append(d)
             if out.text is None:
                 return result
             rendered[fmt] = out.text

@@ -10,6 +10,7 @@ from __future__ import annotations
 import re
 from typing import Any
 
+from gendoc.datapath import get_path
 from gendoc.diagnostics import WARNING, Diagnostic
 from gendoc.labels import format_path, narrative_paths
 
@@ -26,7 +27,7 @@ def literal_figures(kind, data: Any, file: str, sourcemap, text: str | None) -> 
     lines = text.split("\n") if text else []
     out = []
     for path in narrative_paths(kind.index, data):
-        value = _at(data, path)
+        value = get_path(data, path)
         blanked = _JINJA.sub(lambda m: " " * len(m.group(0)), value)
         for match in _FIGURE.finditer(blanked):
             line, col = _position(sourcemap.value(path), value, match.start(), lines)
@@ -58,8 +59,3 @@ def _position(start: tuple[int, int], value: str, offset: int, lines: list[str])
         return line, col + quote + offset
     return start
 
-
-def _at(data: Any, path: tuple) -> Any:
-    for step in path:
-        data = data[step]
-    return data

@@ -21,7 +21,6 @@ the compiled templates inside them. Output is deterministic.
 """
 from __future__ import annotations
 
-import copy
 import difflib
 import functools
 import os
@@ -46,11 +45,13 @@ from jinja2 import nodes
 from jinja2.sandbox import ImmutableSandboxedEnvironment, SecurityError
 from jinja2.utils import missing
 from markupsafe import Markup
+from markupsafe import escape as markupsafe_escape
 
+from gendoc.datapath import copy_data, get_path, set_path
 from gendoc.diagnostics import ERROR, Diagnostic, Location
 from gendoc.filters import FILTERS
 from gendoc.labels import format_path, narrative_paths  # noqa: F401  (re-exported)
-from gendoc.tables import Grid, build_grid
+from gendoc.tables import Grid, build_grid, fill_slots, shape_grid
 
 FORMATS = ("html", "md")
 NARRATIVE_TEMPLATE_NAME = "<template>"  # what Jinja calls a template made from a string
@@ -249,34 +250,58 @@ def render_document(kind, data: dict, prev: dict | None, fmt: str, sourcemap,
     data or None. `source_text`, the YAML file's text, only sharpens the line numbers of
     narrative errors; without it the file named by the source map is read when needed.
     """
+    return render_documents(kind, data, prev, [fmt], sourcemap, source_text)[fmt]
+
+
+def render_documents(kind, data: dict, prev: dict | None, formats: list[str], sourcemap,
+                     source_text: str | None = None) -> dict[str, Rendered]:
+    """Several formats of one report; the narrative is rendered against the figures once."""
     file = getattr(sourcemap, "file", "") or ""
-    if fmt not in FORMATS:
-        return Rendered(None, [Diagnostic(ERROR, "N004", {"problem": f"不支持的输出格式「{fmt}」（可用：{'、'.join(FORMATS)}）"},
-                                          str(kind.folder / "kind.yaml"))])
-    source = _Source(file, source_text)
-    rendered_data, diagnostics = _render_narratives(kind, data, prev, fmt, sourcemap, source)
-    if diagnostics:
-        return Rendered(None, diagnostics)
-    text, diagnostics = _render_layout(kind, rendered_data, prev, fmt, file)
-    return Rendered(text, diagnostics)
+    out: dict[str, Rendered] = {}
+    for fmt in formats:
+        if fmt not in FORMATS:
+            problem = f"不支持的输出格式「{fmt}」（可用：{'、'.join(FORMATS)}）"
+            out[fmt] = Rendered(None, [Diagnostic(ERROR, "N004", {"problem": problem}, str(kind.folder / "kind.yaml"))])
+    wanted = [fmt for fmt in formats if fmt not in out]
+    if not wanted:
+        return out
+    texts, diagnostics = _narrative_texts(kind, data, prev, sourcemap, _Source(file, source_text))
+    for fmt in wanted:
+        if diagnostics:
+            out[fmt] = Rendered(None, diagnostics)
+            continue
+        text, problems = _render_layout(kind, _with_narratives(data, texts, fmt), prev, fmt, file)
+        out[fmt] = Rendered(text, problems)
+    return out
 
 
 # -- narratives ------------------------------------------------------------------------------
 
 def _render_narratives(kind, data: dict, prev, fmt: str, sourcemap, source: "_Source") -> tuple[dict, list[Diagnostic]]:
-    out = copy.deepcopy(data)
+    texts, diagnostics = _narrative_texts(kind, data, prev, sourcemap, source)
+    return _with_narratives(data, texts, fmt), diagnostics
+
+
+def _narrative_texts(kind, data: dict, prev, sourcemap, source: "_Source") -> tuple[dict, list[Diagnostic]]:
+    """Each narrative field rendered against the figures (once, whatever the formats)."""
     context = dict(data)
     context["prev"] = prev
+    texts: dict[tuple, str] = {}
     diagnostics: list[Diagnostic] = []
     for path in narrative_paths(kind.index, data):
-        text = _get(data, path)
+        text = get_path(data, path)
         try:
-            result = _compile_narrative(text).render(context)
+            texts[path] = _compile_narrative(text).render(context)
         except Exception as exc:  # noqa: BLE001 — every failure becomes a diagnostic
             diagnostics.append(_narrative_diagnostic(exc, path, text, context, sourcemap, source))
-            continue
-        _set(out, path, _narrative_output(result, fmt))
-    return out, diagnostics
+    return texts, diagnostics
+
+
+def _with_narratives(data: dict, texts: dict[tuple, str], fmt: str) -> dict:
+    out = copy_data(data)
+    for path, text in texts.items():
+        set_path(out, path, _narrative_output(text, fmt))
+    return out
 
 
 def _narrative_diagnostic(exc: Exception, path: tuple, text: str, context: dict, sourcemap,
@@ -401,6 +426,14 @@ def _template_line(exc: BaseException, accept: Callable[[str], bool]) -> int | N
 
 # -- layout ----------------------------------------------------------------------------------
 
+# Rendered table markup with slots, by (environment, table key): see `filled_table` below.
+_TABLE_TEXT: dict[tuple[int, str], str] = {}
+
+
+def _escape_html(text: str) -> str:
+    return str(markupsafe_escape(text))
+
+
 def _render_layout(kind, data: dict, prev, fmt: str, data_file: str) -> tuple[str | None, list[Diagnostic]]:
     env = _layout_env(kind, fmt)
     roots = [os.path.abspath(os.fspath(d)) for d in (kind.templates_dir, kind.common_templates_dir)]
@@ -424,8 +457,20 @@ def _render_layout(kind, data: dict, prev, fmt: str, data_file: str) -> tuple[st
             raise UndefinedError(f"no official label for '{path}' in the schema of {kind.id}")
         return title
 
+    escape = _escape_html if fmt == "html" else md_cell
+
+    def filled_table(key: str, macro: Callable[[Grid], str]) -> Markup:
+        """`macro(grid)` for this report's table `key`. The macro runs once per kind on the
+        table's shape (slots for figures); each report only fills in its figures."""
+        cache_key = (id(env), key)
+        text = _TABLE_TEXT.get(cache_key)
+        if text is None:
+            text = _TABLE_TEXT[cache_key] = str(macro(shape_grid(kind.index, key)))
+        return Markup(fill_slots(kind.index, data, text, escape))
+
     context: dict[str, Any] = dict(data)
-    context.update(report=data, prev=prev, kind={"id": kind.id, "title": kind.title}, grid=grid, label=label)
+    context.update(report=data, prev=prev, kind={"id": kind.id, "title": kind.title}, grid=grid, label=label,
+                   filled_table=filled_table)
     try:
         template = env.get_template(name)
         text = template.render(context)
@@ -480,14 +525,3 @@ def _parse_path(text: str) -> tuple:
         steps.append(int(index) if index else key)
     return tuple(steps)
 
-
-def _get(data: Any, path: tuple) -> Any:
-    for step in path:
-        data = data[step]
-    return data
-
-
-def _set(data: Any, path: tuple, value: Any) -> None:
-    for step in path[:-1]:
-        data = data[step]
-    data[path[-1]] = value

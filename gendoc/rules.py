@@ -7,12 +7,12 @@ broken rule can point at lines a person typed), and turns failures into Diagnost
 """
 from __future__ import annotations
 
-import copy
 import itertools
 from dataclasses import dataclass, field
 from functools import lru_cache
 from typing import Any, Iterator
 
+from gendoc.datapath import copy_data
 from gendoc.diagnostics import ERROR, Diagnostic, Location
 from gendoc.expressions import Evaluator, Missing, Node, Ref, is_number, parse, sides
 from gendoc.labels import format_path
@@ -54,7 +54,7 @@ def _parsed(text: str) -> Node:
 
 def apply_rules(kind, data: dict, file: str, sourcemap, prev: Report | None = None) -> tuple[Report, list[Diagnostic]]:
     """Derive every computed figure, then run every check. The input data is not touched."""
-    report = Report(file=file, data=copy.deepcopy(data), sourcemap=sourcemap)
+    report = Report(file=file, data=copy_data(data), sourcemap=sourcemap)
     ctx = RuleContext(kind, report, prev)
     diagnostics: list[Diagnostic] = []
     for rule in kind.rules["derive"]:

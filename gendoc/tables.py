@@ -32,6 +32,7 @@ outputs (`flat()`: `FlatTable`s with flattened labels, e.g. "法人或其他组�
 """
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any, Callable
@@ -118,15 +119,85 @@ def _matrix(rows: list[list[Cell]], width: int) -> list[list[Cell]]:
 # -- entry point ---------------------------------------------------------------------------
 
 def build_grid(index: SchemaIndex, data: dict, table_key: str) -> Grid:
-    """The grid of the table at `data[table_key]`, laid out by the schema's `x-layout`."""
+    """The grid of the table at `data[table_key]`, laid out by the schema's `x-layout`.
+
+    The layout depends on the schema only, so it is worked out once per kind and table;
+    each report then only fills in its figures.
+    """
+    return _fill(shape_grid(index, table_key), _Builder(index, data, (table_key,), {}))
+
+
+_SHAPES: dict[tuple[int, str], tuple[SchemaIndex, Grid]] = {}
+# A value cell's text in a shape: "\x00<path>\x01", filled with the figure per report.
+_SLOT = "\x00"
+_SLOT_END = "\x01"
+_SLOT_RE = re.compile("\x00([^\x01]*)\x01")
+
+
+def shape_grid(index: SchemaIndex, table_key: str) -> Grid:
+    """The grid with a slot in place of every figure: the same for all reports of a kind."""
+    shape = _SHAPES.get((id(index), table_key))
+    if shape is None or shape[0] is not index:
+        shape = (index, _shape(index, table_key))
+        _SHAPES[(id(index), table_key)] = shape
+    return shape[1]
+
+
+def fill_slots(index: SchemaIndex, data: dict, text: str, escape: Callable[[str], str]) -> str:
+    """Text rendered from a shape grid, with each slot replaced by its figure, escaped."""
+    b = _Builder(index, data, (), {})
+    return _SLOT_RE.sub(lambda m: escape(_slot_text(b, m.group(1))), text)
+
+
+_SLOT_PATHS: dict[tuple[int, str], tuple[tuple, str]] = {}
+
+
+def _slot_text(b: "_Builder", slot: str) -> str:
+    """The figure of one slot, formatted as value_cell would, with the schema lookups done
+    once per kind rather than once per cell of every report."""
+    memo = (id(b.index), slot)
+    known = _SLOT_PATHS.get(memo)
+    if known is None:
+        path = tuple(int(step) if step.isdigit() else step for step in slot.split("."))
+        minimum = b.index.get(path, "minimum")
+        style = "signed" if isinstance(minimum, (int, float)) and minimum < 0 else "plain"
+        known = _SLOT_PATHS[memo] = (path, style)
+    path, style = known
+    value = b.value(path)
+    if style == "signed":
+        return signed(value)
+    unit = b.unit_of(path[:-1], path[-1])
+    return num(value) if unit is None else amount(value, unit)
+
+
+def _shape(index: SchemaIndex, table_key: str) -> Grid:
     path = (table_key,)
     layout = index.get(path, "x-layout")
     if not isinstance(layout, dict) or layout.get("kind") not in LAYOUTS:
         raise GridError(f"{table_key}: no x-layout of a known kind ({', '.join(LAYOUTS)}) in the schema")
-    builder = _Builder(index, data, path, layout)
-    grid = LAYOUTS[layout["kind"]](builder)
+    grid = LAYOUTS[layout["kind"]](_Builder(index, None, path, layout))
     _matrix(grid.rows(), grid.width)  # every row must fill the grid exactly
     return grid
+
+
+def _fill(shape: Grid, b: "_Builder") -> Grid:
+    """The shape with this report's figures in its value cells."""
+    texts: dict[str, str] = {}
+
+    def cells(row: list[Cell]) -> list[Cell]:
+        out = []
+        for cell in row:
+            if cell.role == "value":
+                real = b.value_cell(cell.path, cell.colspan)
+                texts[cell.text] = real.text
+                cell = real
+            out.append(cell)
+        return out
+
+    body = [cells(row) for row in shape.body_rows]
+    flat = [FlatTable(t.caption, t.headers, [[texts.get(x, x) for x in row] for row in t.rows], t.label_columns)
+            for t in shape.flat_tables]
+    return Grid(shape.key, shape.title, shape.short, shape.layout, shape.width, shape.header_rows, body, flat)
 
 
 class _Builder:
@@ -183,12 +254,11 @@ class _Builder:
         return node
 
     def unit_of(self, row: tuple, key: str) -> Any:
-        for other in self.index.properties(row):
-            if self.index.get(row + (other,), "x-unit-for") == key:
-                container = self._optional(row)
-                if isinstance(container, dict):
-                    return container.get(other)
-        return None
+        unit_key = _unit_key(self.index, row, key)
+        if unit_key is None:
+            return None
+        container = self._optional(row)
+        return container.get(unit_key) if isinstance(container, dict) else None
 
     def _optional(self, path: tuple) -> Any:
         node: Any = self.data
@@ -199,16 +269,21 @@ class _Builder:
         return node
 
     def value_cell(self, path: tuple, colspan: int = 1) -> Cell:
-        value = self.value(path)
-        minimum = self.index.get(path, "minimum")
-        unit = self.unit_of(path[:-1], path[-1])
-        if isinstance(minimum, (int, float)) and minimum < 0:
-            text = signed(value)
-        elif unit is not None:
-            text = amount(value, unit)
-        else:
-            text = num(value)
-        return Cell(text, value=value, colspan=colspan, numeric=True, path=path)
+        if self.data is None:  # working out the shape: a slot for the figure
+            return Cell(_SLOT + ".".join(map(str, path)) + _SLOT_END, colspan=colspan, numeric=True, path=path)
+        text = _slot_text(self, ".".join(map(str, path)))
+        return Cell(text, value=self.value(path), colspan=colspan, numeric=True, path=path)
+
+_UNIT_KEYS: dict[tuple, str | None] = {}
+
+
+def _unit_key(index: SchemaIndex, row: tuple, key: str) -> str | None:
+    """The property holding the unit of `row.key` (x-unit-for), looked up once per schema."""
+    memo = (id(index), row, key)
+    if memo not in _UNIT_KEYS:
+        _UNIT_KEYS[memo] = next((other for other in index.properties(row)
+                                 if index.get(row + (other,), "x-unit-for") == key), None)
+    return _UNIT_KEYS[memo]
 
 
 # -- column header trees (rows and columns layouts) ---------------------------------------
