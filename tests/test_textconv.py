@@ -83,7 +83,7 @@ def test_missing_file_and_internal_error_exit_0(tmp_path, capsysbinary, monkeypa
     out, _ = capsysbinary.readouterr()
     assert code == 0 and out.startswith(b"# gendoc textconv: ")
 
-    import gendoc.cli.review as review
+    import gendoc.cli.review_textconv as review
 
     def boom(*_a, **_k):
         raise RuntimeError("bug")

@@ -1,7 +1,6 @@
 """The yearly cycle: last year's 结转 becomes this year's 上年结转, checked and carried."""
 from __future__ import annotations
 
-from pathlib import Path
 
 import yaml
 
