@@ -9,7 +9,7 @@ PY     := $(VENV)/bin/python
 STAMP  := $(VENV)/.installed-stamp
 OUT    ?= build
 
-.PHONY: build test check clean golden distclean fuzz
+.PHONY: build test check clean golden distclean fuzz bench
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -32,6 +32,10 @@ test: $(STAMP)
 ## fuzz: the property-based fuzz test with far more (and fresh random) examples
 fuzz: $(STAMP)
 	GENDOC_FUZZ_EXAMPLES=$${GENDOC_FUZZ_EXAMPLES:-30000} GENDOC_FUZZ_RANDOM=1 $(PY) -m pytest -p no:cacheprovider tests/test_fuzz.py
+
+## bench: synthetic projects of 1,000 and 10,000 reports; prints the timing table
+bench: $(STAMP)
+	$(PY) -m bench.run
 
 ## golden: regenerate the golden files of tests/golden/ (review the diff before committing)
 golden: $(STAMP)

@@ -1,0 +1,88 @@
+"""`make bench`: build synthetic projects of 1,000 and 10,000 reports and print the figures.
+
+Every figure is the wall time of a whole `gendoc` command in a fresh process (start-up
+included), as a user would see it; memory is the peak resident size of the largest process
+(gendoc or one of its workers). Targets are those of the project's performance issue.
+"""
+from __future__ import annotations
+
+import os
+import platform
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+from bench.generate import generate
+
+# gendoc from this checkout, whether or not it is installed in the running interpreter.
+ENV = {**os.environ, "PYTHONPATH": str(Path(__file__).resolve().parent.parent)}
+PROBE = ("import resource, subprocess, sys; r = subprocess.run(sys.argv[1:]); "
+         "print(resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss, r.returncode)")
+
+
+def run(args: list[str], cwd: Path) -> tuple[float, int, int]:
+    """(seconds, peak RSS in KiB of the largest descendant, exit code) of one command."""
+    start = time.perf_counter()
+    probe = subprocess.run([sys.executable, "-c", PROBE, sys.executable, "-m", "gendoc", *args],
+                           cwd=cwd, capture_output=True, text=True, check=False, env=ENV)
+    elapsed = time.perf_counter() - start
+    rss, code = probe.stdout.split()[-2:]
+    return elapsed, int(rss), int(code)
+
+
+def best(times: int, args: list[str], cwd: Path, before=None) -> float:
+    results = []
+    for _ in range(times):
+        if before:
+            before()
+        results.append(run(args, cwd)[0])
+    return min(results)
+
+
+def measure(count: int, work: Path) -> dict[str, float]:
+    project = generate(work / f"p{count}", count)
+    out = project / "build"
+    figures: dict[str, float] = {}
+    seconds, rss, code = run(["build", "-o", str(out)], project)
+    assert code == 0, f"the synthetic project must build cleanly (exit {code})"
+    figures["full"], figures["rss"] = seconds, rss / 1024
+    figures["noop"] = best(3, ["build", "-o", str(out)], project)
+    reports = sorted((project / "reports").rglob("*.yaml"))
+    victim = reports[len(reports) // 2]
+    text = victim.read_text(encoding="utf-8")
+    flip = [0]
+
+    def change_one() -> None:  # a different edit each time, so each run has work to do
+        flip[0] += 1
+        victim.write_text(text.replace("（合成数据）", f"（合成数据{flip[0]}）", 1), encoding="utf-8")
+
+    figures["one"] = best(3, ["build", "-o", str(out)], project, before=change_one)
+    figures["validate1"] = best(5, ["validate", str(reports[0])], project)
+    return figures
+
+
+def main() -> int:
+    sizes = [int(s) for s in os.environ.get("GENDOC_BENCH_SIZES", "1000,10000").split(",")]
+    with tempfile.TemporaryDirectory(prefix="gendoc-bench-") as tmp:
+        results = {n: measure(n, Path(tmp)) for n in sizes}
+    cpu = platform.processor() or platform.machine()
+    print(f"gendoc benchmark — {os.cpu_count()} cores, {cpu}, Python {platform.python_version()}")
+    print()
+    print("| measurement | target | " + " | ".join(f"{n:,} reports" for n in sizes) + " |")
+    print("|---|---|" + "---|" * len(sizes))
+    rows = [
+        ("full build (validate + HTML + Markdown), empty output", "full", "≤ 3 s at 1,000", "{:.2f} s"),
+        ("no-op rebuild", "noop", "≤ 0.4 s at 1,000", "{:.2f} s"),
+        ("rebuild after one file changed", "one", "≤ 0.6 s at 1,000", "{:.2f} s"),
+        ("`gendoc validate` of one file (whole command)", "validate1", "≤ 0.25 s", "{:.2f} s"),
+        ("peak RSS of the largest process", "rss", "≤ 200 MB at 10,000", "{:.0f} MB"),
+    ]
+    for label, key, target, fmt in rows:
+        print(f"| {label} | {target} | " + " | ".join(fmt.format(results[n][key]) for n in sizes) + " |")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
