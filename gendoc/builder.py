@@ -163,8 +163,14 @@ def _run(project: Project, tasks: list[tuple[str, str]], out_dir: Path, jobs: in
             yield summarise(project, Path(path), out_dir, fingerprint)
 
 
+@dataclass
+class BuildResult:
+    summaries: list[Summary]
+    changed: bool  # anything rebuilt or removed: pages listing every report must follow
+
+
 def build_all(project: Project, files: list[Path], out_dir: Path, *, jobs: int | None = None,
-              full: bool = True, force: bool = False) -> list[Summary]:
+              full: bool = True, force: bool = False) -> BuildResult:
     """Build `files` into `out_dir`; when `full`, also drop outputs of deleted reports."""
     jobs = jobs or os.cpu_count() or 1
     state = {} if force else load_state(out_dir)
@@ -192,16 +198,18 @@ def build_all(project: Project, files: list[Path], out_dir: Path, *, jobs: int |
             summary.outputs = old.outputs
         summaries.append(summary)
     summaries.sort(key=lambda s: s.file)
+    changed = any(not s.reused for s in summaries)
     if full:
         keep = {s.file for s in summaries}
         for file, old in state.items():
             if file not in keep:
                 _remove_outputs(old, out_dir)
+                changed = True
         save_state(out_dir, summaries)
     else:
         merged = {**state, **{s.file: s for s in summaries}}
         save_state(out_dir, sorted(merged.values(), key=lambda s: s.file))
-    return summaries
+    return BuildResult(summaries, changed)
 
 
 def _remove_outputs(old: Summary, out_dir: Path) -> None:

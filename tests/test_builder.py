@@ -5,6 +5,7 @@ import shutil
 from pathlib import Path
 
 from gendoc.builder import build_all
+from gendoc.cli.main import main
 from gendoc.pipeline import Project
 
 
@@ -23,7 +24,7 @@ def many_reports(project: Path, agencies: int) -> None:
 def build(project: Path, out: Path, **kwargs):
     p = Project(project)
     files, _ = p.discover([])
-    return build_all(p, files, out, **kwargs)
+    return build_all(p, files, out, **kwargs).summaries
 
 
 def test_parallel_and_serial_builds_are_byte_identical(project, tmp_path):
@@ -61,13 +62,15 @@ def test_a_template_change_rebuilds_its_kind(project, tmp_path):
     assert not any(s.reused for s in build(project, out))
 
 
-def test_deleting_a_report_removes_its_outputs(project, tmp_path):
+def test_deleting_a_report_removes_its_outputs(project, tmp_path, capsys):
     out = tmp_path / "out"
-    build(project, out)
+    assert main(["build", "--root", str(project), "-o", str(out)]) == 0
+    assert 'href="sample-bureau/2022.html"' in (out / "index.html").read_text(encoding="utf-8")
     assert (out / "sample-bureau" / "2022.html").exists()
     (project / "reports" / "sample-bureau" / "2022.yaml").unlink()
-    build(project, out)
+    assert main(["build", "--root", str(project), "-o", str(out)]) == 0
     assert not (out / "sample-bureau" / "2022.html").exists()
+    assert 'href="sample-bureau/2022.html"' not in (out / "index.html").read_text(encoding="utf-8")
     assert not (out / "sample-bureau" / "2022.md").exists()
     assert (out / "sample-bureau" / "2021.html").exists()
 

@@ -64,8 +64,9 @@ def _build(project: Project, args) -> int:
     files, problems = _targets(project, args)
     out_dir = args.output or (project.root / "build")
     full = not args.paths  # only a build of everything may drop outputs of deleted reports
-    summaries = build_all(project, files, out_dir, jobs=args.jobs, full=full, force=args.force)
-    if full and (any(not s.reused for s in summaries) or not (out_dir / "index.html").exists()):
+    built = build_all(project, files, out_dir, jobs=args.jobs, full=full, force=args.force)
+    summaries = built.summaries
+    if full and (built.changed or not (out_dir / "index.html").exists()):
         from gendoc.site import render_index
         from gendoc.writer import write_if_changed
 
