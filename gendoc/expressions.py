@@ -271,3 +271,88 @@ def paths_in(node: Node) -> Iterator[tuple]:
         elif isinstance(child, list):
             for sub in child:
                 yield from paths_in(sub)
+
+
+# -- the fast path ----------------------------------------------------------------------------
+# Rules hold on almost every report, so they are first evaluated by closures that record
+# nothing; only a rule that fails (or a figure whose sources a message must show) is evaluated
+# again by the tracing Evaluator above.
+
+Fast = Callable[[dict[str, Any]], Any]
+
+
+def compile_fast(node: Node, default_root: str = "data") -> Fast:
+    op = node[0]
+    if op == "num":
+        value = node[1]
+        return lambda roots: value
+    if op == "path":
+        steps = node[1]
+        if "*" in steps:
+            def glob(roots: dict[str, Any]) -> Any:
+                found = resolve(steps, roots, default_root)
+                for ref in found:
+                    if not is_number(ref.value):
+                        raise Missing(".".join(map(str, ref.path)))
+                return [r.value for r in found]
+            return glob
+        root_name = steps[0] if steps[0] in ("prev", "kind") else default_root
+        rest = steps[1:] if root_name != default_root else steps
+
+        def path(roots: dict[str, Any]) -> Any:
+            node_: Any = roots[root_name]
+            try:
+                for step in rest:
+                    node_ = node_[step]
+            except (KeyError, IndexError, TypeError):
+                # a list on the way (projection), or a figure that is absent: the general way
+                found = resolve(steps, roots, default_root)
+                for ref in found:
+                    if not is_number(ref.value):
+                        raise Missing(".".join(map(str, ref.path))) from None
+                return [r.value for r in found] if len(found) != 1 else found[0].value
+            if not is_number(node_):
+                raise Missing(".".join(map(str, steps)))
+            return node_
+        return path
+    if op == "call":
+        func = FUNCTIONS[node[1]]
+        args = [compile_fast(a, default_root) for a in node[2]]
+
+        def call(roots: dict[str, Any]) -> Any:
+            values: list = []
+            for arg in args:
+                v = arg(roots)
+                values.extend(v if isinstance(v, list) else [v])
+            return func(values)
+        return call
+    if op == "bin":
+        arith, left, right = _ARITH[node[1]], compile_fast(node[2], default_root), compile_fast(node[3], default_root)
+
+        def binary(roots: dict[str, Any]) -> Any:
+            a, b = left(roots), right(roots)
+            if not (is_number(a) and is_number(b)):
+                raise Missing(str(node))
+            return arith(a, b)
+        return binary
+    if op == "neg":
+        inner = compile_fast(node[1], default_root)
+        return lambda roots: -inner(roots)
+    if op == "cmp":
+        compare, left, right = _COMPARE[node[1]], compile_fast(node[2], default_root), compile_fast(node[3], default_root)
+
+        def comparison(roots: dict[str, Any]) -> Any:
+            a, b = left(roots), right(roots)
+            if a is None or b is None:
+                raise Missing(str(node))
+            return compare(a, b)
+        return comparison
+    if op in ("and", "or"):
+        left, right = compile_fast(node[1], default_root), compile_fast(node[2], default_root)
+        if op == "and":
+            return lambda roots: bool(left(roots)) and bool(right(roots))
+        return lambda roots: bool(left(roots)) or bool(right(roots))
+    if op == "not":
+        inner = compile_fast(node[1], default_root)
+        return lambda roots: not inner(roots)
+    raise ExpressionError(f"unknown node {op}")

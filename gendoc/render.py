@@ -47,7 +47,7 @@ from jinja2.utils import missing
 from markupsafe import Markup
 from markupsafe import escape as markupsafe_escape
 
-from gendoc.datapath import copy_data, get_path, set_path
+from gendoc.datapath import get_path
 from gendoc.diagnostics import ERROR, Diagnostic, Location
 from gendoc.filters import FILTERS
 from gendoc.labels import format_path, narrative_paths  # noqa: F401  (re-exported)
@@ -298,9 +298,20 @@ def _narrative_texts(kind, data: dict, prev, sourcemap, source: "_Source") -> tu
 
 
 def _with_narratives(data: dict, texts: dict[tuple, str], fmt: str) -> dict:
-    out = copy_data(data)
+    """The data with each narrative field replaced by its output; only the containers on the
+    way to a narrative field are copied (the figures are shared, never changed)."""
+    out = dict(data)
+    copied = {id(out)}
     for path, text in texts.items():
-        set_path(out, path, _narrative_output(text, fmt))
+        node = out
+        for step in path[:-1]:
+            child = node[step]
+            if id(child) not in copied:
+                child = dict(child) if isinstance(child, dict) else list(child)
+                copied.add(id(child))
+                node[step] = child
+            node = child
+        node[path[-1]] = _narrative_output(text, fmt)
     return out
 
 

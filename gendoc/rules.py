@@ -14,7 +14,7 @@ from typing import Any, Iterator
 
 from gendoc.datapath import copy_data
 from gendoc.diagnostics import ERROR, Diagnostic, Location
-from gendoc.expressions import Evaluator, Missing, Node, Ref, is_number, parse, sides
+from gendoc.expressions import Evaluator, Fast, Missing, Node, Ref, compile_fast, is_number, parse, sides
 from gendoc.labels import format_path
 
 KIND_LABELS = {
@@ -30,7 +30,25 @@ class Report:
     file: str
     data: dict
     sourcemap: Any
-    provenance: dict[tuple, list[tuple]] = field(default_factory=dict)
+    # derived figure -> the expression it was computed by; which typed figures that adds up
+    # is traced only when a message needs it (see `sources`)
+    provenance: dict[tuple, str] = field(default_factory=dict)
+
+    def sources(self, path: tuple) -> list[tuple]:
+        """The typed figures a derived one was computed from (itself when it was typed)."""
+        text = self.provenance.get(path)
+        if text is None:
+            return [path]
+        refs: list[Ref] = []
+        try:
+            Evaluator({"data": self.data, "prev": None, "kind": {}}).eval(_parsed(text), refs)
+        except Missing:
+            return [path]
+        out: list[tuple] = []
+        for ref in refs:
+            if ref.root == "data":
+                out.extend(self.sources(ref.path))
+        return out
 
 
 @dataclass
@@ -38,6 +56,7 @@ class RuleContext:
     kind: Any
     current: Report
     prev: Report | None
+    fast_roots: dict = field(default_factory=dict)
 
     def roots(self) -> dict[str, Any]:
         return {
@@ -52,10 +71,21 @@ def _parsed(text: str) -> Node:
     return parse(text)
 
 
+@lru_cache(maxsize=4096)
+def _fast(text: str) -> Fast:
+    return compile_fast(_parsed(text))
+
+
+@lru_cache(maxsize=4096)
+def _target(text: str) -> tuple:
+    return tuple(int(s) if s.isdigit() else s for s in text.split("."))
+
+
 def apply_rules(kind, data: dict, file: str, sourcemap, prev: Report | None = None) -> tuple[Report, list[Diagnostic]]:
     """Derive every computed figure, then run every check. The input data is not touched."""
     report = Report(file=file, data=copy_data(data), sourcemap=sourcemap)
     ctx = RuleContext(kind, report, prev)
+    ctx.fast_roots = ctx.roots()
     diagnostics: list[Diagnostic] = []
     for rule in kind.rules["derive"]:
         for bound in _bindings(rule, report.data, kind.index):
@@ -115,25 +145,23 @@ def _fill(text: str, bound: dict[str, str]) -> str:
 # -- derive and check -----------------------------------------------------------------------
 
 def _derive(ctx: RuleContext, rule: dict, bound: dict) -> list[Diagnostic]:
-    target = tuple(int(s) if s.isdigit() else s for s in _fill(rule["target"], bound).split("."))
-    refs: list[Ref] = []
+    target = _target(_fill(rule["target"], bound))
+    text = _fill(rule["expr"], bound)
     try:
-        computed = Evaluator(ctx.roots()).eval(_parsed(_fill(rule["expr"], bound)), refs)
+        computed = _fast(text)(ctx.fast_roots)
     except Missing:
         return []
     if isinstance(computed, list):
         computed = sum(computed, 0)
     report = ctx.current
-    sources: list[tuple] = []
-    for ref in refs:
-        if ref.root == "data":
-            sources.extend(report.provenance.get(ref.path, [ref.path]))
     findings = []
     parent = _container(report.data, target[:-1])
     stated = parent.get(target[-1]) if parent is not None else None
     if parent is None:
         return []
     if stated is not None and target not in report.provenance and is_number(stated) and stated != computed:
+        report.provenance[target] = text
+        sources = report.sources(target)
         line, col = report.sourcemap.value(target)
         place = ctx.kind.index.place(target)
         findings.append(Diagnostic(
@@ -143,7 +171,7 @@ def _derive(ctx: RuleContext, rule: dict, bound: dict) -> list[Diagnostic]:
             report.file, line, col, format_path(target),
             [_location(ctx, Ref("data", p, None), "") for p in sources[:12]]))
     parent[target[-1]] = computed
-    report.provenance[target] = sources
+    report.provenance[target] = text
     return findings
 
 
@@ -164,14 +192,16 @@ def _container(data: dict, path: tuple) -> dict | None:
 
 def _check(ctx: RuleContext, rule: dict, bound: dict) -> list[Diagnostic]:
     text = _fill(rule["assert"], bound)
-    node = _parsed(text)
-    refs: list[Ref] = []
-    evaluator = Evaluator(ctx.roots())
     try:
-        if evaluator.eval(node, refs):
+        if _fast(text)(ctx.fast_roots):
             return []
     except Missing:
         return []
+    # Broken: evaluate again, recording every figure read, for the message.
+    node = _parsed(text)
+    refs: list[Ref] = []
+    evaluator = Evaluator(ctx.roots())
+    evaluator.eval(node, refs)
     detail_zh, detail_en = _describe(ctx, evaluator, node, refs)
     mine = [r for r in refs if r.root == "data"]
     related = [_location(ctx, r, _term(ctx, r)) for r in refs if r.root in ("data", "prev")]
@@ -198,7 +228,7 @@ def _location(ctx: RuleContext, ref: Ref, note: str) -> Location:
     """Where a figure was typed; a derived one points at the first figure it adds up."""
     report = ctx.prev if ref.root == "prev" else ctx.current
     path = ref.path
-    sources = report.provenance.get(path)
+    sources = report.sources(path) if path in report.provenance else None
     if sources:
         path = sources[0]
         lines = sorted({report.sourcemap.value(p)[0] for p in sources})

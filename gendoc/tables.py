@@ -146,10 +146,15 @@ def shape_grid(index: SchemaIndex, table_key: str) -> Grid:
 def fill_slots(index: SchemaIndex, data: dict, text: str, escape: Callable[[str], str]) -> str:
     """Text rendered from a shape grid, with each slot replaced by its figure, escaped."""
     b = _Builder(index, data, (), {})
-    return _SLOT_RE.sub(lambda m: escape(_slot_text(b, m.group(1))), text)
+
+    def figure(match: re.Match) -> str:
+        out = _slot_text(b, match.group(1))
+        return out if out.isdigit() else escape(out)  # plain digits need no escaping
+
+    return _SLOT_RE.sub(figure, text)
 
 
-_SLOT_PATHS: dict[tuple[int, str], tuple[tuple, str]] = {}
+_SLOT_PATHS: dict[tuple[int, str], tuple[tuple, str, str | None]] = {}
 
 
 def _slot_text(b: "_Builder", slot: str) -> str:
@@ -161,8 +166,16 @@ def _slot_text(b: "_Builder", slot: str) -> str:
         path = tuple(int(step) if step.isdigit() else step for step in slot.split("."))
         minimum = b.index.get(path, "minimum")
         style = "signed" if isinstance(minimum, (int, float)) and minimum < 0 else "plain"
-        known = _SLOT_PATHS[memo] = (path, style)
-    path, style = known
+        known = _SLOT_PATHS[memo] = (path, style, _unit_key(b.index, path[:-1], path[-1]))
+    path, style, unit_key = known
+    node: Any = b.data
+    try:
+        for step in path:
+            node = node[step]
+    except (KeyError, IndexError, TypeError):
+        node = b.value(path)  # raises the located GridError
+    if type(node) is int and style == "plain" and unit_key is None:
+        return str(node)  # the common case, without the checks below
     value = b.value(path)
     if style == "signed":
         return signed(value)
