@@ -90,6 +90,23 @@ class SchemaIndex:
             self._memo[memo_key] = found
         return default if found is _ABSENT else found
 
+    def below(self, path: Iterable, keyword: str) -> bool:
+        """Whether the node at `path` or any node beneath it (as declared) has `keyword`:
+        lets a walk skip whole tables when it looks for narrative fields."""
+        key = ("#below", tuple("#" if isinstance(p, int) else p for p in path), keyword)
+        found = self._memo.get(key)
+        if found is None:
+            self._memo[key] = False  # a recursive schema must not loop
+            parts = self._parts(key[1]) or []
+            children = [key[1] + (name,) for name in self.properties(key[1])]
+            if any(isinstance(node.get("items"), dict) for node, _ in parts):
+                children.append(key[1] + ("#",))
+            if any(isinstance(node.get("additionalProperties"), dict) for node, _ in parts):
+                children.append(key[1] + ("\x00any key",))  # undeclared keys take that schema
+            found = any(keyword in node for node, _ in parts) or any(self.below(c, keyword) for c in children)
+            self._memo[key] = found
+        return found
+
     def exists(self, path: Iterable) -> bool:
         return self._parts(path) is not None
 
@@ -158,5 +175,5 @@ def _narrative_child(index, value: Any, path: tuple) -> Iterator[tuple]:
     if isinstance(value, str):
         if index.get(path, "x-narrative") is True:
             yield path
-    elif isinstance(value, (dict, list)) and index.exists(path):
+    elif isinstance(value, (dict, list)) and index.below(path, "x-narrative"):
         yield from narrative_paths(index, value, path)
