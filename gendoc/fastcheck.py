@@ -51,16 +51,19 @@ class Compiler:
     def __init__(self, documents: dict[str, dict]):
         self.documents = documents
         self._refs: dict[str, Check] = {}
+        self._compiling: set[str] = set()
 
     def ref(self, ref: str, base: str) -> Check:
         target = urljoin(base, ref)
         if target not in self._refs:
-            self._refs[target] = lambda v: True  # placeholder breaks recursive refs
+            self._refs[target] = lambda v: True  # placeholder while compiling (recursion)
+            self._compiling.add(target)
             doc_uri, fragment = urldefrag(target)
             node: Any = self.documents[doc_uri or base]
             for part in [p for p in fragment.split("/") if p]:
                 node = node[part]
             compiled = self.compile(node, doc_uri or base)
+            self._compiling.discard(target)
             self._refs[target] = compiled
         return self._refs[target]
 
@@ -74,30 +77,43 @@ class Compiler:
             return lambda v: True
         if len(checks) == 1:
             return checks[0]
-        return lambda v: all(c(v) for c in checks)
+        if len(checks) == 2:
+            first, second = checks
+            return lambda v: first(v) and second(v)
+        return _all_of(checks)
 
     def _keyword(self, key: str, value: Any, schema: dict, base: str) -> Check:
         if key == "$ref":
             target = urljoin(base, value)
-            self.ref(value, base)  # compiled now; looked up at call time (recursion-safe)
-            return lambda v: self._refs[target](v)
+            compiled = self.ref(value, base)
+            if target in self._compiling:  # recursive: look it up when called
+                return lambda v: self._refs[target](v)
+            return compiled
         if key == "allOf":
             subs = [self.compile(s, base) for s in value]
-            return lambda v: all(s(v) for s in subs)
+            return subs[0] if len(subs) == 1 else _all_of(subs)
         if key == "type":
             names = [value] if isinstance(value, str) else list(value)
             tests = [TYPES[n] for n in names]
             return lambda v: any(t(v) for t in tests)
         if key == "properties":
             props = {name: self.compile(sub, base) for name, sub in value.items()}
-            return lambda v: not isinstance(v, dict) or all(c(v[k]) for k, c in props.items() if k in v)
+
+            def properties(v: Any) -> bool:
+                if isinstance(v, dict):
+                    for k, x in v.items():
+                        check = props.get(k)
+                        if check is not None and not check(x):
+                            return False
+                return True
+            return properties
         if key == "required":
-            names = list(value)
-            return lambda v: not isinstance(v, dict) or all(n in v for n in names)
+            names = frozenset(value)
+            return lambda v: not isinstance(v, dict) or names.issubset(v.keys())
         if key == "additionalProperties":
-            known = set(schema.get("properties", {}))
+            known = frozenset(schema.get("properties", {}))
             if value is False:
-                return lambda v: not isinstance(v, dict) or all(k in known for k in v)
+                return lambda v: not isinstance(v, dict) or known.issuperset(v.keys())
             if value is True:
                 return lambda v: True
             sub = self.compile(value, base)
@@ -129,6 +145,15 @@ class Compiler:
         if key == "const":
             return lambda v: _same(v, value)
         raise Unsupported(key)
+
+
+def _all_of(checks: list[Check]) -> Check:
+    def every(v: Any) -> bool:
+        for check in checks:
+            if not check(v):
+                return False
+        return True
+    return every
 
 
 def _same(a: Any, b: Any) -> bool:
