@@ -162,8 +162,15 @@ def _markdown_renderer():
 def _narrative_output(text: str, fmt: str) -> Markup:
     text = text.strip("\n")
     if fmt == "html":
-        return Markup(_markdown_renderer().render(text).rstrip("\n"))
+        return Markup(_markdown_html(text))
     return Markup(neutralize_html(text))
+
+
+@functools.lru_cache(maxsize=4096)
+def _markdown_html(text: str) -> str:
+    """Markdown → HTML is a pure function, and much prose (problems, measures, the parts
+    without figures) is the same from report to report: convert each text once."""
+    return _markdown_renderer().render(text).rstrip("\n")
 
 
 # -- environments (built once per process) -------------------------------------------------
