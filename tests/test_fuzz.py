@@ -20,7 +20,7 @@ from tests.conftest import ROOT, SEED
 SEED_TEXT = SEED.read_text(encoding="utf-8")
 SEED_LINES = SEED_TEXT.split("\n")
 NUMBERS = [m.start() for m in re.finditer(r"(?<=: )\d+", SEED_TEXT)]
-EXAMPLES = int(os.environ.get("GENDOC_FUZZ_EXAMPLES", "1200"))
+EXAMPLES = int(os.environ.get("GENDOC_FUZZ_EXAMPLES", "2000"))
 # Findings that concern a whole file rather than a place in it.
 UNLOCATED = {"F001", "F002", "F003", "Y005"}
 
