@@ -21,7 +21,7 @@ from gendoc.diagnostics import Diagnostic, Location, worst
 from gendoc.pipeline import REPORT_SUFFIXES, Project, report_identity
 
 STATE_FILE = ".gendoc-state.json"
-STATE_VERSION = 1
+STATE_VERSION = 2
 PARALLEL_THRESHOLD = 24  # below this, starting worker processes costs more than it saves
 
 
@@ -36,6 +36,8 @@ class Summary:
     kind_title: str = ""
     agency_name: str = ""
     fingerprint: str = ""
+    content: str = ""   # hash of the report's bytes and last year's
+    stamp: str = ""     # sizes and modification times those bytes were read at
     outputs: dict[str, str] = field(default_factory=dict)
     diagnostics: list[Diagnostic] = field(default_factory=list)
     reused: bool = False
@@ -88,18 +90,34 @@ class Fingerprints:
             self._kinds[kind_id] = _digest_files(kind.source_files()) if kind else ""
         return self._kinds[kind_id]
 
-    def of(self, path: Path, kind_id: str | None) -> str:
-        h = hashlib.sha256(code_digest().encode())
-        h.update(self.kind_digest(kind_id).encode())
-        h.update(path.read_bytes())
+    def of(self, path: Path, kind_id: str | None, old: "Summary | None" = None) -> tuple[str, str, str]:
+        """(fingerprint, content hash, stamp). The content hash covers the report's bytes and
+        last year's; when the stamp (size and modification time of both files) is the one
+        recorded last time, the recorded content hash is reused without reading the files, as
+        make and ninja trust modification times."""
+        files = [path] + self._prev_files(path)
+        stamp = "|".join(f"{f.name}:{st.st_size}:{st.st_mtime_ns}" for f in files for st in [f.stat()])
+        if old is not None and old.stamp == stamp and old.content:
+            content = old.content
+        else:
+            h = hashlib.sha256()
+            for i, f in enumerate(files):
+                h.update(b"prev" if i else b"")
+                h.update(f.read_bytes())
+            content = h.hexdigest()
+        key = hashlib.sha256(f"{code_digest()}|{self.kind_digest(kind_id)}|{content}".encode()).hexdigest()
+        return key, content, stamp
+
+    @staticmethod
+    def _prev_files(path: Path) -> list[Path]:
         _, year = report_identity(path)
-        if year is not None:
-            for suffix in REPORT_SUFFIXES:
-                prev = path.with_name(f"{year - 1}{suffix}")
-                if prev.is_file():
-                    h.update(b"prev")
-                    h.update(prev.read_bytes())
-        return h.hexdigest()
+        if year is None:
+            return []
+        for suffix in REPORT_SUFFIXES:
+            prev = path.with_name(f"{year - 1}{suffix}")
+            if prev.is_file():
+                return [prev]
+        return []
 
 
 # -- state ------------------------------------------------------------------------------------
@@ -177,12 +195,15 @@ def build_all(project: Project, files: list[Path], out_dir: Path, *, jobs: int |
     prints = Fingerprints(project)
     summaries: list[Summary] = []
     tasks: list[tuple[str, str]] = []
+    marks: dict[str, tuple[str, str]] = {}
     for path in files:
         key = str(path)
         old = state.get(key)
-        fingerprint = prints.of(path, old.kind_id if old else None)
+        fingerprint, content, stamp = prints.of(path, old.kind_id if old else None, old)
+        marks[key] = (content, stamp)
         outputs_present = old is not None and all(Path(p).exists() for p in old.outputs.values())
         if old is not None and old.fingerprint == fingerprint and outputs_present and (old.outputs or not old.ok):
+            old.content, old.stamp = content, stamp
             summaries.append(old)
         else:
             tasks.append((key, fingerprint))
@@ -190,8 +211,9 @@ def build_all(project: Project, files: list[Path], out_dir: Path, *, jobs: int |
         old = state.get(summary.file)
         # The kind is known only after loading: when it differs from the one the fingerprint
         # assumed, take the fingerprint again so that the next build can skip this report.
+        summary.content, summary.stamp = marks[summary.file]
         if summary.kind_id != (old.kind_id if old else None):
-            summary.fingerprint = prints.of(Path(summary.file), summary.kind_id)
+            summary.fingerprint = prints.of(Path(summary.file), summary.kind_id, summary)[0]
         if not summary.ok and old is not None:
             # Its last good outputs stay on disk untouched; remember them so that deleting
             # the report later still removes them.

@@ -35,7 +35,10 @@ class Diagnostic:
     related: list[Location] = field(default_factory=list)
 
     def message(self, lang: str = "zh") -> str:
-        return render_message(self.code, self.params, lang)
+        """The message, ending with the data path in brackets when the finding has one
+        (the official labels tell a person where to look, the path tells a program)."""
+        text = render_message(self.code, self.params, lang)
+        return f"{text} [{self.path}]" if self.path else text
 
     def sort_key(self) -> tuple:
         return (self.file, self.line, self.col, self.code)

@@ -32,6 +32,7 @@ from typing import Any, Callable
 
 from jinja2 import (
     ChoiceLoader,
+    FileSystemBytecodeCache,
     Environment,
     FileSystemLoader,
     StrictUndefined,
@@ -211,10 +212,33 @@ def _layout_env(kind, fmt: str) -> Environment:
             trim_blocks=True,
             lstrip_blocks=True,
             keep_trailing_newline=True,
+            bytecode_cache=bytecode_cache(kind.common_templates_dir.parent.parent),
         )
         env.filters.update(LAYOUT_FILTERS)
         _LAYOUT_ENVS[key] = env
     return env
+
+
+def bytecode_cache(project_root) -> FileSystemBytecodeCache | None:
+    """Compiled templates kept between runs in <project>/.gendoc-cache/jinja (Jinja checks
+    each template's source checksum, so an edited template is compiled afresh): a small build
+    then costs no template compilation. None when that folder cannot be made."""
+    folder = Path(os.environ.get("GENDOC_CACHE") or Path(project_root) / ".gendoc-cache") / "jinja"
+    try:
+        folder.mkdir(parents=True, exist_ok=True)
+    except OSError:
+        return None
+    return _QuietBytecodeCache(os.fspath(folder))
+
+
+class _QuietBytecodeCache(FileSystemBytecodeCache):
+    """A cache that cannot be written (read-only checkout, full disk) only costs time."""
+
+    def dump_bytecode(self, bucket) -> None:
+        try:
+            super().dump_bytecode(bucket)
+        except OSError:
+            pass
 
 
 def _narrative_env() -> _NarrativeEnvironment:

@@ -48,7 +48,7 @@ def test_t3_1_new_plus_carried_equals_handled_plus_forwarded(project):
     message = first.message()
     assert "第一项加第二项之和，等于第三项加第四项之和" in message
     assert "「表三/一、本年新收政府信息公开申请数量/自然人」(11)" in message
-    assert "= 11，但" in message and message.endswith("= 10")
+    assert "= 11，但" in message and message.endswith("= 10 [table3.new_received.natural]")
     assert line_of(text, "carried_forward:") in {loc.line for loc in first.related}
 
 
