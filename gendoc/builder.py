@@ -159,8 +159,8 @@ _WORKER: dict = {}
 
 
 def _init_worker(root: str, out_dir: str) -> None:
-    _WORKER["project"] = Project(Path(root))
-    _WORKER["out"] = Path(out_dir)
+    if _WORKER.get("root") != root:  # spawned, not forked: nothing inherited
+        _WORKER.update(project=Project(Path(root)), out=Path(out_dir), root=root)
 
 
 def _work(task: tuple[str, str]) -> Summary:
@@ -174,11 +174,24 @@ def _run(project: Project, tasks: list[tuple[str, str]], out_dir: Path, jobs: in
 
         context = multiprocessing.get_context("fork" if hasattr(os, "fork") else "spawn")
         chunk = max(1, min(32, len(tasks) // (jobs * 8)))
+        # Forked workers inherit a warm project: kinds loaded, schema gates and templates
+        # compiled once here rather than once in every worker.
+        warm(project)
+        _WORKER.update(project=project, out=out_dir, root=str(project.root))
         with context.Pool(jobs, _init_worker, (str(project.root), str(out_dir))) as pool:
             yield from pool.imap_unordered(_work, tasks, chunksize=chunk)
     else:
         for path, fingerprint in tasks:
             yield summarise(project, Path(path), out_dir, fingerprint)
+
+
+def warm(project: Project) -> None:
+    from gendoc.render import warm_templates
+
+    for kind_id in project.kinds.ids():
+        kind = project.kinds.get(kind_id)
+        kind.gate, kind.rules  # noqa: B018 — cached properties, computed now
+        warm_templates(kind)
 
 
 @dataclass

@@ -52,7 +52,7 @@ from gendoc.datapath import get_path
 from gendoc.diagnostics import ERROR, Diagnostic, Location
 from gendoc.filters import FILTERS
 from gendoc.labels import format_path, narrative_paths  # noqa: F401  (re-exported)
-from gendoc.tables import Grid, build_grid, fill_slots, shape_grid
+from gendoc.tables import Grid, GridError, build_grid, fill_slots, shape_grid
 
 FORMATS = ("html", "md")
 NARRATIVE_TEMPLATE_NAME = "<template>"  # what Jinja calls a template made from a string
@@ -217,6 +217,22 @@ def _layout_env(kind, fmt: str) -> Environment:
         env.filters.update(LAYOUT_FILTERS)
         _LAYOUT_ENVS[key] = env
     return env
+
+
+def warm_templates(kind) -> None:
+    """Load the kind's layout templates and table shapes now (before worker processes fork)."""
+    for fmt, name in kind.outputs.items():
+        if fmt in FORMATS:
+            try:
+                _layout_env(kind, fmt).get_template(name)
+            except TemplateError:
+                return  # reported, located, when a report is rendered
+    for key in kind.index.properties(()):
+        if isinstance(kind.index.get((key,), "x-layout"), dict):
+            try:
+                shape_grid(kind.index, key)
+            except GridError:
+                pass
 
 
 def bytecode_cache(project_root) -> FileSystemBytecodeCache | None:
