@@ -25,7 +25,6 @@ import difflib
 import functools
 import os
 import re
-import traceback
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Callable
@@ -52,6 +51,8 @@ from gendoc.datapath import get_path
 from gendoc.diagnostics import ERROR, Diagnostic, Location
 from gendoc.filters import FILTERS
 from gendoc.labels import format_path, narrative_paths  # noqa: F401  (re-exported)
+from gendoc.markup import md_cell, narrative_output, neutralize_html, oneline, unsafe_links_inert  # noqa: F401
+from gendoc.render_errors import classify, template_frames, template_line  # noqa: F401
 from gendoc.tables import Grid, GridError, build_grid, fill_slots, shape_grid
 
 FORMATS = ("html", "md")
@@ -112,66 +113,6 @@ class _NarrativeEnvironment(_DataFirst, ImmutableSandboxedEnvironment):
                 if isinstance(seq, (str, list, tuple)) and isinstance(times, int) and len(seq) * times > self.MAX_SIZE:
                     raise SecurityError("重复生成的内容过长")
         return super().call_binop(context, operator, left, right)
-
-
-# -- Markdown helpers ------------------------------------------------------------------------
-
-def md_cell(value: Any) -> str:
-    """Text safe inside a Markdown pipe-table cell: one line, `|` and `\\` escaped."""
-    text = " ".join(str(value).split())
-    return text.replace("\\", "\\\\").replace("|", "\\|")
-
-
-def oneline(value: Any) -> str:
-    """Text on one line (headings): runs of whitespace and line breaks become one space."""
-    return " ".join(str(value).split())
-
-
-# `<` that would open an HTML tag, comment or declaration — but not an autolink
-# (<https://…>, <name@host>), which is Markdown, not HTML.
-_RAW_HTML_START = re.compile(
-    r"<(?=[A-Za-z/!?])"
-    r"(?![A-Za-z][A-Za-z0-9+.\-]{1,31}:[^\s<>]*>)"
-    r"(?![A-Za-z0-9.!#$%&'*+/=?^_`{|}~\-]+@[A-Za-z0-9](?:[A-Za-z0-9\-.]*[A-Za-z0-9])?>)"
-)
-
-
-def neutralize_html(markdown: str) -> str:
-    """Markdown with its raw HTML made literal text (`<` → `&lt;`); autolinks are kept.
-
-    The Markdown output keeps a narrative as Markdown; this gives it the safety the HTML
-    output gets from CommonMark with raw HTML switched off. It is deliberately blunt: code
-    spans and blocks are escaped too (they would show `&lt;`), because telling them apart
-    exactly as every Markdown renderer does is where tags slip through — and report prose
-    has no code.
-    """
-    return _UNSAFE_LINK.sub(r"]\\(\1", _RAW_HTML_START.sub("&lt;", markdown))
-
-
-# A link or image whose target runs code: made literal text, as markdown-it's own link
-# validation does for the HTML output.
-_UNSAFE_LINK = re.compile(r"\]\(\s*((?:javascript|vbscript|data|file):)", re.IGNORECASE)
-
-
-@functools.lru_cache(maxsize=1)
-def _markdown_renderer():
-    from markdown_it import MarkdownIt
-
-    return MarkdownIt("commonmark", {"html": False})
-
-
-def _narrative_output(text: str, fmt: str) -> Markup:
-    text = text.strip("\n")
-    if fmt == "html":
-        return Markup(_markdown_html(text))
-    return Markup(neutralize_html(text))
-
-
-@functools.lru_cache(maxsize=4096)
-def _markdown_html(text: str) -> str:
-    """Markdown → HTML is a pure function, and much prose (problems, measures, the parts
-    without figures) is the same from report to report: convert each text once."""
-    return _markdown_renderer().render(text).rstrip("\n")
 
 
 # -- environments (built once per process) -------------------------------------------------
@@ -358,7 +299,7 @@ def _with_narratives(data: dict, texts: dict[tuple, str], fmt: str) -> dict:
                 copied.add(id(child))
                 node[step] = child
             node = child
-        node[path[-1]] = _narrative_output(text, fmt)
+        node[path[-1]] = narrative_output(text, fmt)
     return out
 
 
@@ -367,9 +308,9 @@ def _narrative_diagnostic(exc: Exception, path: tuple, text: str, context: dict,
     if isinstance(exc, TemplateSyntaxError):
         inner = exc.lineno or 1
     else:
-        inner = _template_line(exc, lambda name: name == NARRATIVE_TEMPLATE_NAME) or 1
+        inner = template_line(exc, lambda name: name == NARRATIVE_TEMPLATE_NAME) or 1
     line, col = _narrative_position(sourcemap, path, text, inner, source)
-    code, params = _classify(exc, context)
+    code, params = classify(exc, context)
     return Diagnostic(ERROR, code, params, source.file, line, col, format_path(path))
 
 
@@ -410,76 +351,6 @@ class _Source:
                 return None
             self._lines = text.splitlines()
         return self._lines
-
-
-# -- error classification ------------------------------------------------------------------
-
-_QUOTED = re.compile(r"'([^']*)'")
-
-
-def _classify(exc: Exception, context: dict) -> tuple[str, dict]:
-    if isinstance(exc, TemplateSyntaxError):
-        return "N001", {"problem": exc.message or str(exc)}
-    if isinstance(exc, SecurityError):
-        return "N005", {"problem": str(exc)}
-    if isinstance(exc, UndefinedError):
-        return "N002", _undefined_params(exc, context)
-    if isinstance(exc, TemplateNotFound):
-        return "N004", {"problem": f"找不到模板「{exc.name}」"}
-    if isinstance(exc, TemplateError):
-        return "N004", {"problem": str(exc)}
-    return "N004", {"problem": f"{type(exc).__name__}: {exc}"}
-
-
-def _undefined_params(exc: UndefinedError, context: dict) -> dict:
-    obj = getattr(exc, "undefined_obj", missing)
-    name = getattr(exc, "undefined_name", None)
-    if not isinstance(name, str):
-        quoted = _QUOTED.findall(str(exc))
-        name = quoted[-1] if quoted else str(exc)
-        return {"name": name, "hint": "", "hint_en": ""}
-    if obj is missing:
-        candidates = [k for k in context if isinstance(k, str)]
-        shown = name
-    elif isinstance(obj, dict):
-        candidates = [k for k in obj if isinstance(k, str)]
-        where = _find(context, obj)
-        shown = format_path(where + (name,)) if where is not None else name
-    elif obj is None:
-        return {"name": name, "hint": "（上一级是空值；引用上年数据前先用 {% if prev %} 判断上年报告是否存在）",
-                "hint_en": " (looked up on None; guard last year's data with {% if prev %})"}
-    else:
-        candidates = []
-        shown = name
-    close = difflib.get_close_matches(name, candidates, n=1, cutoff=0.6)
-    if close:
-        return {"name": shown, "hint": f"（是否应为「{close[0]}」？）", "hint_en": f" (did you mean '{close[0]}'?)"}
-    return {"name": shown, "hint": "", "hint_en": ""}
-
-
-def _find(root: Any, target: Any, path: tuple = (), depth: int = 0) -> tuple | None:
-    """The data path of the object `target` (by identity) inside `root`."""
-    if root is target:
-        return path
-    if depth > 12:
-        return None
-    items = root.items() if isinstance(root, dict) else enumerate(root) if isinstance(root, list) else ()
-    for key, value in items:
-        if isinstance(value, (dict, list)):
-            found = _find(value, target, path + (key,), depth + 1)
-            if found is not None:
-                return found
-    return None
-
-
-def _template_frames(exc: BaseException, accept: Callable[[str], bool]) -> list[traceback.FrameSummary]:
-    """Frames of the (Jinja-rewritten) traceback that belong to templates, outermost first."""
-    return [f for f in traceback.extract_tb(exc.__traceback__) if accept(f.filename)]
-
-
-def _template_line(exc: BaseException, accept: Callable[[str], bool]) -> int | None:
-    frames = _template_frames(exc, accept)
-    return frames[-1].lineno if frames else None
 
 
 # -- layout ----------------------------------------------------------------------------------
@@ -536,8 +407,8 @@ def _render_layout(kind, data: dict, prev, fmt: str, data_file: str) -> tuple[st
         filename = exc.filename or name
         return None, [Diagnostic(ERROR, "N001", {"problem": exc.message or str(exc)}, filename, exc.lineno or 0, 1)]
     except Exception as exc:  # noqa: BLE001 — every failure becomes a diagnostic
-        frames = _template_frames(exc, is_template)
-        code, params = _classify(exc, context)
+        frames = template_frames(exc, is_template)
+        code, params = classify(exc, context)
         if frames:
             inner, outer = frames[-1], frames[:-1]
             related = [Location(f.filename, f.lineno or 0, 0, "调用处") for f in reversed(outer)]
@@ -559,7 +430,7 @@ def _finish(text: str, fmt: str) -> str:
     mean the same as one there, and templates need not count the newlines their macros add)."""
     if fmt == "md":
         # Headings and cells hold data strings too: no link there may run code either.
-        text = _UNSAFE_LINK.sub(r"]\\(\1", _BLANK_RUN.sub("\n\n", text))
+        text = unsafe_links_inert(_BLANK_RUN.sub("\n\n", text))
     return text.strip("\n") + "\n"
 
 

@@ -1,0 +1,71 @@
+"""Markdown and HTML text helpers shared by the render stage: narrative Markdown to safe
+HTML, raw HTML and code-running links made inert in Markdown output, table-cell escaping."""
+from __future__ import annotations
+
+import functools
+import re
+from typing import Any
+
+from markupsafe import Markup
+
+def md_cell(value: Any) -> str:
+    """Text safe inside a Markdown pipe-table cell: one line, `|` and `\\` escaped."""
+    text = " ".join(str(value).split())
+    return text.replace("\\", "\\\\").replace("|", "\\|")
+
+
+def oneline(value: Any) -> str:
+    """Text on one line (headings): runs of whitespace and line breaks become one space."""
+    return " ".join(str(value).split())
+
+
+# `<` that would open an HTML tag, comment or declaration — but not an autolink
+# (<https://…>, <name@host>), which is Markdown, not HTML.
+_RAW_HTML_START = re.compile(
+    r"<(?=[A-Za-z/!?])"
+    r"(?![A-Za-z][A-Za-z0-9+.\-]{1,31}:[^\s<>]*>)"
+    r"(?![A-Za-z0-9.!#$%&'*+/=?^_`{|}~\-]+@[A-Za-z0-9](?:[A-Za-z0-9\-.]*[A-Za-z0-9])?>)"
+)
+
+
+def neutralize_html(markdown: str) -> str:
+    """Markdown with its raw HTML made literal text (`<` → `&lt;`); autolinks are kept.
+
+    The Markdown output keeps a narrative as Markdown; this gives it the safety the HTML
+    output gets from CommonMark with raw HTML switched off. It is deliberately blunt: code
+    spans and blocks are escaped too (they would show `&lt;`), because telling them apart
+    exactly as every Markdown renderer does is where tags slip through — and report prose
+    has no code.
+    """
+    return unsafe_links_inert(_RAW_HTML_START.sub("&lt;", markdown))
+
+
+def unsafe_links_inert(markdown: str) -> str:
+    """Links and images whose target runs code (javascript:, data:, …) made literal text."""
+    return _UNSAFE_LINK.sub(r"]\\(\1", markdown)
+
+
+# A link or image whose target runs code: made literal text, as markdown-it's own link
+# validation does for the HTML output.
+_UNSAFE_LINK = re.compile(r"\]\(\s*((?:javascript|vbscript|data|file):)", re.IGNORECASE)
+
+
+@functools.lru_cache(maxsize=1)
+def _markdown_renderer():
+    from markdown_it import MarkdownIt
+
+    return MarkdownIt("commonmark", {"html": False})
+
+
+def narrative_output(text: str, fmt: str) -> Markup:
+    text = text.strip("\n")
+    if fmt == "html":
+        return Markup(_markdown_html(text))
+    return Markup(neutralize_html(text))
+
+
+@functools.lru_cache(maxsize=4096)
+def _markdown_html(text: str) -> str:
+    """Markdown → HTML is a pure function, and much prose (problems, measures, the parts
+    without figures) is the same from report to report: convert each text once."""
+    return _markdown_renderer().render(text).rstrip("\n")
