@@ -9,6 +9,7 @@ from __future__ import annotations
 import os
 import re
 
+import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
@@ -74,7 +75,10 @@ def mutated_report(draw) -> bytes:
 _PROJECT = Project(ROOT)
 
 
-@settings(max_examples=EXAMPLES, deadline=2000, derandomize=os.environ.get("GENDOC_FUZZ_RANDOM") is None,
+# A deadline far above the ~10 ms an example takes: it flags pathological slowness without
+# failing on a busy machine. Inputs are ~17 KB, so Hypothesis' repr of a failing one is large.
+@pytest.mark.filterwarnings("ignore:Generating overly large repr")
+@settings(max_examples=EXAMPLES, deadline=10_000, derandomize=os.environ.get("GENDOC_FUZZ_RANDOM") is None,
           suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large])
 @given(mutated_report())
 def test_any_mutation_ends_in_located_findings_or_success(data):
