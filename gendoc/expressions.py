@@ -176,7 +176,11 @@ class Ref:
 
 
 def is_number(value: Any) -> bool:
-    return isinstance(value, (int, Decimal, float)) and not isinstance(value, bool)
+    """A figure rules can compute with. Floats only come from `.inf`/`.nan` (the loader keeps
+    every decimal as typed, as a Decimal), which the schema rejects: not a figure here."""
+    if isinstance(value, bool):
+        return False
+    return isinstance(value, int) or (isinstance(value, Decimal) and value.is_finite())
 
 
 def resolve(steps: tuple, roots: dict[str, Any], default_root: str) -> list[Ref]:
@@ -235,12 +239,18 @@ class Evaluator:
             for arg in node[2]:
                 v = self.eval(arg, refs)
                 values.extend(v if isinstance(v, list) else [v])
-            return FUNCTIONS[node[1]](values)
+            try:
+                return FUNCTIONS[node[1]](values)
+            except (ArithmeticError, ValueError, TypeError):  # overflow; min() of nothing
+                raise Missing(str(node)) from None
         if op == "bin":
             a, b = self.eval(node[2], refs), self.eval(node[3], refs)
             if not (is_number(a) and is_number(b)):
                 raise Missing(str(node))
-            return _ARITH[node[1]](a, b)
+            try:
+                return _ARITH[node[1]](a, b)
+            except ArithmeticError:  # e.g. Decimal overflow from an absurd figure
+                raise Missing(str(node)) from None
         if op == "neg":
             return -self.eval(node[1], refs)
         if op == "cmp":
@@ -324,7 +334,10 @@ def compile_fast(node: Node, default_root: str = "data") -> Fast:
             for arg in args:
                 v = arg(roots)
                 values.extend(v if isinstance(v, list) else [v])
-            return func(values)
+            try:
+                return func(values)
+            except (ArithmeticError, ValueError, TypeError):  # overflow; min() of nothing
+                raise Missing(str(node)) from None
         return call
     if op == "bin":
         arith, left, right = _ARITH[node[1]], compile_fast(node[2], default_root), compile_fast(node[3], default_root)
@@ -333,7 +346,10 @@ def compile_fast(node: Node, default_root: str = "data") -> Fast:
             a, b = left(roots), right(roots)
             if not (is_number(a) and is_number(b)):
                 raise Missing(str(node))
-            return arith(a, b)
+            try:
+                return arith(a, b)
+            except ArithmeticError:  # e.g. Decimal overflow from an absurd figure
+                raise Missing(str(node)) from None
         return binary
     if op == "neg":
         inner = compile_fast(node[1], default_root)

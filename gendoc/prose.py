@@ -8,6 +8,7 @@ word is reported as a warning at the line and column where it was typed.
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 from typing import Any
 
 from gendoc.datapath import get_path
@@ -24,16 +25,24 @@ _FIGURE = re.compile(
 
 
 def literal_figures(kind, data: Any, file: str, sourcemap, text: str | None) -> list[Diagnostic]:
-    lines = text.split("\n") if text else []
     out = []
+    lines: list[str] | None = None
     for path in narrative_paths(kind.index, data):
         value = get_path(data, path)
-        blanked = _JINJA.sub(lambda m: " " * len(m.group(0)), value)
-        for match in _FIGURE.finditer(blanked):
-            line, col = _position(sourcemap.value(path), value, match.start(), lines)
-            out.append(Diagnostic(WARNING, "N003", {"figure": match.group(0).replace(" ", "")},
-                                  file, line, col, format_path(path)))
+        for offset, figure in figures_in(value):
+            if lines is None:
+                lines = text.split("\n") if text else []
+            line, col = _position(sourcemap.value(path), value, offset, lines)
+            out.append(Diagnostic(WARNING, "N003", {"figure": figure}, file, line, col, format_path(path)))
     return out
+
+
+@lru_cache(maxsize=4096)
+def figures_in(value: str) -> tuple[tuple[int, str], ...]:
+    """(offset, figure) of every literal figure outside {{ }} / {% %} / {# #}; the same text
+    gives the same answer, and narrative text repeats from report to report."""
+    blanked = _JINJA.sub(lambda m: " " * len(m.group(0)), value)
+    return tuple((m.start(), m.group(0).replace(" ", "")) for m in _FIGURE.finditer(blanked))
 
 
 def _position(start: tuple[int, int], value: str, offset: int, lines: list[str]) -> tuple[int, int]:

@@ -278,6 +278,9 @@ def _narrative_texts(kind, data: dict, prev, sourcemap, source: "_Source") -> tu
     diagnostics: list[Diagnostic] = []
     for path in narrative_paths(kind.index, data):
         text = get_path(data, path)
+        if "{" not in text:  # plain prose: nothing to render
+            texts[path] = text
+            continue
         try:
             texts[path] = _compile_narrative(text).render(context)
         except Exception as exc:  # noqa: BLE001 — every failure becomes a diagnostic
