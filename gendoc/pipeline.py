@@ -9,7 +9,7 @@ from __future__ import annotations
 import os
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Iterable
+from typing import Any, Iterable
 
 from gendoc.diagnostics import ERROR, Diagnostic, worst
 from gendoc.kinds import Kind, KindRegistry
@@ -38,6 +38,27 @@ class ReportResult:
     @property
     def ok(self) -> bool:
         return self.status != "errors"
+
+
+def _without(data: dict, paths: set[tuple]) -> dict:
+    """A copy of the data with the values at `paths` blanked (None: absent to the rules)."""
+    from gendoc.datapath import copy_data
+
+    out = copy_data(data)
+    for path in sorted(paths, key=len):
+        node: Any = out
+        for step in path[:-1]:
+            try:
+                node = node[step]
+            except (KeyError, IndexError, TypeError):
+                node = None
+                break
+        if path and isinstance(node, (dict, list)):
+            try:
+                node[path[-1]] = None
+            except (IndexError, TypeError):
+                pass
+    return out
 
 
 def report_identity(path: Path) -> tuple[str, int | None]:
@@ -98,9 +119,12 @@ class Project:
         if kind.gate is None or not kind.gate(data):
             # Only a file the fast gate rejects pays for jsonschema (and its import), which
             # then reports every error with its place.
-            from gendoc.schema_check import check as schema_check
+            from gendoc.schema_check import check_with_paths
 
-            result.diagnostics.extend(schema_check(kind, data, str(path), loaded.sourcemap, loaded.text))
+            found, bad = check_with_paths(kind, data, str(path), loaded.sourcemap, loaded.text)
+            result.diagnostics.extend(found)
+            # A figure the schema rejected is left out of the rules: one mistake, one finding.
+            data = _without(data, bad)
         result.diagnostics.extend(literal_figures(kind, data, str(path), loaded.sourcemap, loaded.text))
         year = data.get("year")
         if isinstance(year, int) and not isinstance(year, bool):

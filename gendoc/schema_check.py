@@ -57,14 +57,29 @@ def make_validator(schema: dict, documents: dict[str, dict]):
 
 
 def check(kind, data: Any, file: str, sourcemap, text: str | None = None) -> list[Diagnostic]:
+    return check_with_paths(kind, data, file, sourcemap, text)[0]
+
+
+def check_with_paths(kind, data: Any, file: str, sourcemap,
+                     text: str | None = None) -> tuple[list[Diagnostic], set[tuple]]:
+    """The findings, and the data paths of the values that broke the schema (so that the
+    rules can leave those figures out instead of reporting them a second time)."""
     index: SchemaIndex = kind.index
     lines = text.splitlines() if text else []
     out: list[Diagnostic] = []
+    bad: set[tuple] = set()
     for error in kind.validator.iter_errors(data):
-        out.extend(_translate(error, index, file, sourcemap, lines))
+        found = _translate(error, index, file, sourcemap, lines)
+        path = tuple(error.absolute_path)
+        if error.validator != "type" and any(d.code == "S001" and d.path == found[0].path for d in out if found):
+            continue  # the wrong type says it all: no "too large" for the same cell
+        if error.validator == "type":
+            out = [d for d in out if not (found and d.path == found[0].path and d.code in ("S004", "S005"))]
+        out.extend(found)
+        bad.add(path)
     out = _merge_misspellings(out)
     out.sort(key=Diagnostic.sort_key)
-    return out
+    return out, bad
 
 
 def _merge_misspellings(found: list[Diagnostic]) -> list[Diagnostic]:
