@@ -144,11 +144,24 @@ def _fill(text: str, bound: dict[str, str]) -> str:
 
 # -- derive and check -----------------------------------------------------------------------
 
+def _prepared(rule: dict, key: str, bound: dict) -> tuple[str, Fast]:
+    """The rule's expression for this binding, filled in and compiled (once per process)."""
+    memo = (rule[key], tuple(bound.items()))  # by content: kinds can be reloaded in a process
+    found = _PREPARED.get(memo)
+    if found is None:
+        text = _fill(rule[key], bound)
+        found = _PREPARED[memo] = (text, _fast(text))
+    return found
+
+
+_PREPARED: dict[tuple, tuple[str, Fast]] = {}
+
+
 def _derive(ctx: RuleContext, rule: dict, bound: dict) -> list[Diagnostic]:
     target = _target(_fill(rule["target"], bound))
-    text = _fill(rule["expr"], bound)
+    text, fast = _prepared(rule, "expr", bound)
     try:
-        computed = _fast(text)(ctx.fast_roots)
+        computed = fast(ctx.fast_roots)
     except Missing:
         return []
     if isinstance(computed, list):
@@ -191,9 +204,9 @@ def _container(data: dict, path: tuple) -> dict | None:
 
 
 def _check(ctx: RuleContext, rule: dict, bound: dict) -> list[Diagnostic]:
-    text = _fill(rule["assert"], bound)
+    text, fast = _prepared(rule, "assert", bound)
     try:
-        if _fast(text)(ctx.fast_roots):
+        if fast(ctx.fast_roots):
             return []
     except Missing:
         return []
