@@ -76,6 +76,11 @@ class SchemaIndex:
         self._cache[key] = result
         return result
 
+    def cache(self, name: Any) -> dict:
+        """A dict for other modules' answers derived from this schema alone (table shapes,
+        units): it lives exactly as long as the index."""
+        return self._memo.setdefault(("#cache", name), {})
+
     # -- queries ----------------------------------------------------------------------
     def get(self, path: Iterable, keyword: str, default: Any = None) -> Any:
         """The first value of `keyword` on the node at `path` (outermost wins)."""

@@ -359,6 +359,8 @@ class _Source:
 # -- layout ----------------------------------------------------------------------------------
 
 # Rendered table markup with slots, by (environment, table key): see `filled_table` below.
+# Environments live for the whole process (_LAYOUT_ENVS), so their ids are stable; a process
+# renders with the templates as they were when it started (a CLI run, a test's own copy).
 _TABLE_TEXT: dict[tuple[int, str], str] = {}
 
 

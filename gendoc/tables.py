@@ -127,7 +127,6 @@ def build_grid(index: SchemaIndex, data: dict, table_key: str) -> Grid:
     return _fill(shape_grid(index, table_key), _Builder(index, data, (table_key,), {}))
 
 
-_SHAPES: dict[tuple[int, str], tuple[SchemaIndex, Grid]] = {}
 # A value cell's text in a shape: "\x00<path>\x01", filled with the figure per report.
 _SLOT = "\x00"
 _SLOT_END = "\x01"
@@ -136,11 +135,11 @@ _SLOT_RE = re.compile("\x00([^\x01]*)\x01")
 
 def shape_grid(index: SchemaIndex, table_key: str) -> Grid:
     """The grid with a slot in place of every figure: the same for all reports of a kind."""
-    shape = _SHAPES.get((id(index), table_key))
-    if shape is None or shape[0] is not index:
-        shape = (index, _shape(index, table_key))
-        _SHAPES[(id(index), table_key)] = shape
-    return shape[1]
+    # Cached on the index itself: the shape lives exactly as long as the schema it comes from.
+    memo = index.cache(("#shape", table_key))
+    if "grid" not in memo:
+        memo["grid"] = _shape(index, table_key)
+    return memo["grid"]
 
 
 def fill_slots(index: SchemaIndex, data: dict, text: str, escape: Callable[[str], str]) -> str:
@@ -154,19 +153,18 @@ def fill_slots(index: SchemaIndex, data: dict, text: str, escape: Callable[[str]
     return _SLOT_RE.sub(figure, text)
 
 
-_SLOT_PATHS: dict[tuple[int, str], tuple[tuple, str, str | None]] = {}
 
 
 def _slot_text(b: "_Builder", slot: str) -> str:
     """The figure of one slot, formatted as value_cell would, with the schema lookups done
     once per kind rather than once per cell of every report."""
-    memo = (id(b.index), slot)
-    known = _SLOT_PATHS.get(memo)
+    memo = b.index.cache("#slots")
+    known = memo.get(slot)
     if known is None:
         path = tuple(int(step) if step.isdigit() else step for step in slot.split("."))
         minimum = b.index.get(path, "minimum")
         style = "signed" if isinstance(minimum, (int, float)) and minimum < 0 else "plain"
-        known = _SLOT_PATHS[memo] = (path, style, _unit_key(b.index, path[:-1], path[-1]))
+        known = memo[slot] = (path, style, _unit_key(b.index, path[:-1], path[-1]))
     path, style, unit_key = known
     node: Any = b.data
     try:
@@ -287,16 +285,15 @@ class _Builder:
         text = _slot_text(self, ".".join(map(str, path)))
         return Cell(text, value=self.value(path), colspan=colspan, numeric=True, path=path)
 
-_UNIT_KEYS: dict[tuple, str | None] = {}
 
 
 def _unit_key(index: SchemaIndex, row: tuple, key: str) -> str | None:
     """The property holding the unit of `row.key` (x-unit-for), looked up once per schema."""
-    memo = (id(index), row, key)
-    if memo not in _UNIT_KEYS:
-        _UNIT_KEYS[memo] = next((other for other in index.properties(row)
+    memo = index.cache("#units")
+    if (row, key) not in memo:
+        memo[(row, key)] = next((other for other in index.properties(row)
                                  if index.get(row + (other,), "x-unit-for") == key), None)
-    return _UNIT_KEYS[memo]
+    return memo[(row, key)]
 
 
 # -- column header trees (rows and columns layouts) ---------------------------------------
