@@ -68,4 +68,32 @@ def narrative_output(text: str, fmt: str) -> Markup:
 def _markdown_html(text: str) -> str:
     """Markdown → HTML is a pure function, and much prose (problems, measures, the parts
     without figures) is the same from report to report: convert each text once."""
+    plain = plain_paragraphs(text)
+    if plain is not None:
+        return plain
     return _markdown_renderer().render(text).rstrip("\n")
+
+
+# Report prose is mostly plain paragraphs. When a text has nothing CommonMark could read as
+# markup — no markup characters, no line that could start a list, heading, quote, code
+# block or thematic break, no trailing spaces (hard breaks) — its HTML is simply each
+# paragraph in <p>, which is what markdown-it would produce (a test checks they agree).
+_MARKUP_CHARS = re.compile(r"[\\`*_\[\]<>#|~&!\"\t=+\-]")
+_LIST_START = re.compile(r"^ *\d{1,9}[.)]", re.MULTILINE)
+_OTHER_SPACE = re.compile(r"[^\S \n]")  # any whitespace but the plain space and the line break
+
+
+def plain_paragraphs(text: str) -> str | None:
+    """The HTML of text made of plain paragraphs only, or None when it may hold markup."""
+    if _MARKUP_CHARS.search(text) or _LIST_START.search(text) or _OTHER_SPACE.search(text):
+        return None
+    paragraphs: list[list[str]] = [[]]
+    for line in text.split("\n"):
+        if not line.strip():
+            if paragraphs[-1]:
+                paragraphs.append([])
+            continue
+        if line != line.rstrip() or line.startswith("    "):
+            return None  # trailing spaces (a hard break), indented code
+        paragraphs[-1].append(line.lstrip(" "))
+    return "\n".join(f"<p>{chr(10).join(lines)}</p>" for lines in paragraphs if lines)
