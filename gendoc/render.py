@@ -254,11 +254,12 @@ def render_documents(kind, data: dict, prev: dict | None, formats: list[str], so
     if not wanted:
         return out
     texts, diagnostics = _narrative_texts(kind, data, prev, sourcemap, _Source(file, source_text))
+    figures: dict[str, str] = {}  # table figures, formatted once for every output
     for fmt in wanted:
         if diagnostics:
             out[fmt] = Rendered(None, diagnostics)
             continue
-        text, problems = _render_layout(kind, _with_narratives(data, texts, fmt), prev, fmt, file)
+        text, problems = _render_layout(kind, _with_narratives(data, texts, fmt), prev, fmt, file, figures)
         out[fmt] = Rendered(text, problems)
     return out
 
@@ -368,7 +369,8 @@ def _escape_html(text: str) -> str:
     return str(markupsafe_escape(text))
 
 
-def _render_layout(kind, data: dict, prev, fmt: str, data_file: str) -> tuple[str | None, list[Diagnostic]]:
+def _render_layout(kind, data: dict, prev, fmt: str, data_file: str,
+                   figures: dict[str, str] | None = None) -> tuple[str | None, list[Diagnostic]]:
     env = _layout_env(kind, fmt)
     roots = [os.path.abspath(os.fspath(d)) for d in (kind.templates_dir, kind.common_templates_dir)]
 
@@ -400,7 +402,7 @@ def _render_layout(kind, data: dict, prev, fmt: str, data_file: str) -> tuple[st
         text = _TABLE_TEXT.get(cache_key)
         if text is None:
             text = _TABLE_TEXT[cache_key] = str(macro(shape_grid(kind.index, key)))
-        return Markup(fill_slots(kind.index, data, text, escape))
+        return Markup(fill_slots(kind.index, data, text, escape, figures))
 
     context: dict[str, Any] = dict(data)
     context.update(report=data, prev=prev, kind={"id": kind.id, "title": kind.title}, grid=grid, label=label,

@@ -142,12 +142,19 @@ def shape_grid(index: SchemaIndex, table_key: str) -> Grid:
     return memo["grid"]
 
 
-def fill_slots(index: SchemaIndex, data: dict, text: str, escape: Callable[[str], str]) -> str:
-    """Text rendered from a shape grid, with each slot replaced by its figure, escaped."""
+def fill_slots(index: SchemaIndex, data: dict, text: str, escape: Callable[[str], str],
+               figures: dict[str, str] | None = None) -> str:
+    """Text rendered from a shape grid, with each slot replaced by its figure, escaped.
+    `figures` (slot → text) may be shared by the outputs of one report: a figure is
+    formatted once for HTML and Markdown alike."""
     b = _Builder(index, data, (), {})
+    known = {} if figures is None else figures
 
     def figure(match: re.Match) -> str:
-        out = _slot_text(b, match.group(1))
+        slot = match.group(1)
+        out = known.get(slot)
+        if out is None:
+            out = known[slot] = _slot_text(b, slot)
         return out if out.isdigit() else escape(out)  # plain digits need no escaping
 
     return _SLOT_RE.sub(figure, text)
