@@ -339,6 +339,10 @@ def compile_fast(node: Node, default_root: str = "data") -> Fast:
             except (ArithmeticError, ValueError, TypeError):  # overflow; min() of nothing
                 raise Missing(str(node)) from None
         return call
+    if op == "bin" and node[1] == "+":
+        summed = _sum_of_paths(node, default_root)
+        if summed is not None:
+            return summed
     if op == "bin":
         arith, left, right = _ARITH[node[1]], compile_fast(node[2], default_root), compile_fast(node[3], default_root)
 
@@ -372,3 +376,44 @@ def compile_fast(node: Node, default_root: str = "data") -> Fast:
         inner = compile_fast(node[1], default_root)
         return lambda roots: not inner(roots)
     raise ExpressionError(f"unknown node {op}")
+
+
+def _additive_terms(node: Node) -> list[Node]:
+    if node[0] == "bin" and node[1] == "+":
+        return _additive_terms(node[2]) + _additive_terms(node[3])
+    return [node]
+
+
+def _sum_of_paths(node: Node, default_root: str) -> Fast | None:
+    """`a.x + a.y + …` over plain paths (the shape of most totals) as one loop; anything
+    unusual on the way (a list to project over, an absent figure) takes the general path."""
+    terms = _additive_terms(node)
+    if not all(t[0] == "path" and "*" not in t[1] and t[1][0] not in ("prev", "kind") for t in terms):
+        return None
+    paths = [t[1] for t in terms]
+    left, right = compile_fast(node[2], default_root), compile_fast(node[3], default_root)
+
+    def general(roots: dict[str, Any]) -> Any:
+        a, b = left(roots), right(roots)
+        if not (is_number(a) and is_number(b)):
+            raise Missing(str(node))
+        try:
+            return a + b
+        except ArithmeticError:
+            raise Missing(str(node)) from None
+
+    def summed(roots: dict[str, Any]) -> Any:
+        data = roots[default_root]
+        total = 0
+        try:
+            for steps in paths:
+                value = data
+                for step in steps:
+                    value = value[step]
+                if not is_number(value):
+                    return general(roots)
+                total += value
+        except (KeyError, IndexError, TypeError, ArithmeticError):
+            return general(roots)
+        return total
+    return summed

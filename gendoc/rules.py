@@ -155,11 +155,20 @@ def _prepared(rule: dict, key: str, bound: dict) -> tuple[str, Fast]:
 
 
 _PREPARED: dict[tuple, tuple[str, Fast]] = {}
+_TARGETS: dict[tuple, tuple] = {}
+
+
+def _prepared_target(rule: dict, bound: dict) -> tuple:
+    memo = (rule["target"], tuple(bound.items()))
+    found = _TARGETS.get(memo)
+    if found is None:
+        found = _TARGETS[memo] = _target(_fill(rule["target"], bound))
+    return found
 
 
 def _derive(ctx: RuleContext, rule: dict, bound: dict) -> list[Diagnostic]:
-    target = _target(_fill(rule["target"], bound))
     text, fast = _prepared(rule, "expr", bound)
+    target = _prepared_target(rule, bound)
     try:
         computed = fast(ctx.fast_roots)
     except Missing:
