@@ -107,7 +107,7 @@ CATALOGUE: dict[str, tuple[str, str, str]] = {
     # -- narrative and templates
     "N001": ("template syntax error", "模板语法错误：{problem}", "template syntax error: {problem}"),
     "N002": ("undefined name", "模板引用了不存在的数据「{name}」{hint}", "the template refers to undefined '{name}'{hint_en}"),
-    "N003": ("literal figure in prose", "正文中直接写了数字「{figure}」：数字应引用数据（如 {{{{ table3.new_received.total }}}}），否则会与表格不一致",
+    "N003": ("literal figure in prose", "正文中直接写了数字「{figure}」：数字应引用数据（写成 {{{{ … }}}}），否则会与表格不一致",
              "literal figure {figure} in prose; reference the data instead, or it will drift from the tables"),
     "N004": ("template error", "模板渲染出错：{problem}", "template rendering failed: {problem}"),
     "N005": ("unsafe template", "模板中不允许的操作：{problem}", "operation not allowed in a narrative template: {problem}"),

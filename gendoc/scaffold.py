@@ -55,7 +55,7 @@ def new_report(project: Project, agency: str, year: int) -> Scaffolded:
         raise ScaffoldError(f"{source} 有错误，请先修正（fix its errors first: gendoc validate {source}）")
     data = _next_year(kind, last.report.data, last.kind, year)
     header = [f"# yaml-language-server: $schema=../../schemas/{kind.id}/schema.json",
-              f"# {year}年度报告，由 gendoc new 从 {source.name} 生成：数字已清零（上年结转已从上年结转下年度带入），请填写本年数字并修改正文。"]
+              f"# {year}年度报告，由 gendoc new 从 {source.name} 生成：数字已清零（按本格式规定从上年带入的除外），请填写本年数字并修改正文。"]
     text = emit(data, kind.index, header)
     folder.mkdir(parents=True, exist_ok=True)
     with open(target, "x", encoding="utf-8") as handle:  # "x": never overwrite, even in a race
