@@ -71,7 +71,7 @@ class Project:
     def __init__(self, root: Path | str):
         self.root = Path(root)
         self.kinds = KindRegistry(self.root)
-        self._derived: dict[Path, Report | None] = {}
+        self._derived: dict[str, Report | None] = {}
 
     # -- discovery ------------------------------------------------------------------------
     def discover(self, targets: Iterable[str]) -> tuple[list[Path], list[Diagnostic]]:
@@ -169,10 +169,10 @@ class Project:
         grow with the number of reports."""
         if len(self._derived) >= 64:
             self._derived.pop(next(iter(self._derived)))
-        self._derived[path.resolve()] = report
+        self._derived[os.path.abspath(path)] = report
 
     def _derive_only(self, path: Path) -> Report | None:
-        key = path.resolve()
+        key = os.path.abspath(path)
         if key not in self._derived:
             loaded = load_file(path)
             report = None

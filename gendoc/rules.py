@@ -12,7 +12,6 @@ from dataclasses import dataclass, field
 from functools import lru_cache
 from typing import Any, Iterator
 
-from gendoc.datapath import copy_data
 from gendoc.diagnostics import ERROR, Diagnostic, Location
 from gendoc.expressions import Evaluator, Fast, Missing, Node, Ref, compile_fast, is_number, parse, sides
 from gendoc.labels import format_path
@@ -33,6 +32,7 @@ class Report:
     # derived figure -> the expression it was computed by; which typed figures that adds up
     # is traced only when a message needs it (see `sources`)
     provenance: dict[tuple, str] = field(default_factory=dict)
+    owned: set = field(default_factory=set, repr=False)  # ids of containers copied for writing
 
     def sources(self, path: tuple) -> list[tuple]:
         """The typed figures a derived one was computed from (itself when it was typed)."""
@@ -83,7 +83,10 @@ def _target(text: str) -> tuple:
 
 def apply_rules(kind, data: dict, file: str, sourcemap, prev: Report | None = None) -> tuple[Report, list[Diagnostic]]:
     """Derive every computed figure, then run every check. The input data is not touched."""
-    report = Report(file=file, data=copy_data(data), sourcemap=sourcemap)
+    # Copy on write: derived figures go into copies of the containers that receive them; the
+    # rest of the report is shared with the loaded data, which nothing changes.
+    report = Report(file=file, data=dict(data), sourcemap=sourcemap)
+    report.owned = {id(report.data)}
     ctx = RuleContext(kind, report, prev)
     ctx.fast_roots = ctx.roots()
     diagnostics: list[Diagnostic] = []
@@ -110,30 +113,44 @@ def _choices(spec: Any, data: dict, index) -> list[str]:
     if isinstance(spec, list):
         return [str(s) for s in spec]
     if isinstance(spec, dict) and "glob" in spec:
-        # Only places the kind declares: a key an author mistyped was already reported by the
-        # schema check, and must never reach an expression.
-        return [format_path(p) for p in _glob(data, spec["glob"].split("."), (), spec.get("has"))
-                if index.exists(p)]
+        # Only places the kind declares (worked out once from the schema), and of those the
+        # ones this report holds: a key an author mistyped was already reported by the schema
+        # check, and must never reach an expression.
+        has = spec.get("has")
+        declared = index.cache(("#glob", spec["glob"], has))
+        if "paths" not in declared:
+            declared["paths"] = [(p, format_path(p)) for p in _schema_glob(index, spec["glob"].split("."), (), has)]
+        return [text for p, text in declared["paths"] if _holds(data, p, has)]
     raise ValueError(f"foreach must be a list or {{glob, has}}, got {spec!r}")
 
 
-def _glob(value: Any, pattern: list[str], path: tuple, has: str | None) -> Iterator[tuple]:
+def _schema_glob(index, pattern: list[str], path: tuple, has: str | None) -> Iterator[tuple]:
+    """Declared object paths matching the pattern (`*` one level, `**` any depth) that
+    declare the property `has`."""
     if not pattern:
-        if isinstance(value, dict) and (has is None or has in value):
+        if has is None or has in index.properties(path):
             yield path
         return
     head, rest = pattern[0], pattern[1:]
-    if not isinstance(value, dict):
-        return
     if head == "**":
-        yield from _glob(value, rest, path, has)
-        for key, child in value.items():
-            yield from _glob(child, pattern, path + (key,), has)
+        yield from _schema_glob(index, rest, path, has)
+        for key in index.properties(path):
+            yield from _schema_glob(index, pattern, path + (key,), has)
     elif head == "*":
-        for key, child in value.items():
-            yield from _glob(child, rest, path + (key,), has)
-    elif head in value:
-        yield from _glob(value[head], rest, path + (head,), has)
+        for key in index.properties(path):
+            yield from _schema_glob(index, rest, path + (key,), has)
+    elif head in index.properties(path):
+        yield from _schema_glob(index, rest, path + (head,), has)
+
+
+def _holds(data: Any, path: tuple, has: str | None) -> bool:
+    """Whether the data has a mapping at `path` (holding `has`)."""
+    node = data
+    for step in path:
+        if not isinstance(node, dict) or step not in node:
+            return False
+        node = node[step]
+    return isinstance(node, dict) and (has is None or has in node)
 
 
 def _fill(text: str, bound: dict[str, str]) -> str:
@@ -177,7 +194,7 @@ def _derive(ctx: RuleContext, rule: dict, bound: dict) -> list[Diagnostic]:
         computed = sum(computed, 0)
     report = ctx.current
     findings = []
-    parent = _container(report.data, target[:-1])
+    parent = _own_container(report, target[:-1])
     stated = parent.get(target[-1]) if parent is not None else None
     if parent is None:
         return []
@@ -195,6 +212,30 @@ def _derive(ctx: RuleContext, rule: dict, bound: dict) -> list[Diagnostic]:
     parent[target[-1]] = computed
     report.provenance[target] = text
     return findings
+
+
+def _own_container(report: Report, path: tuple) -> dict | None:
+    """Like _container, copying each shared container on the way (copy on write)."""
+    node: Any = report.data
+    for step in path:
+        if isinstance(node, dict):
+            child = node.get(step)
+            if child is None:
+                child = node[step] = {}
+                report.owned.add(id(child))
+            elif isinstance(child, (dict, list)) and id(child) not in report.owned:
+                child = node[step] = dict(child) if isinstance(child, dict) else list(child)
+                report.owned.add(id(child))
+            node = child
+        elif isinstance(node, list) and isinstance(step, int) and step < len(node):
+            child = node[step]
+            if isinstance(child, (dict, list)) and id(child) not in report.owned:
+                child = node[step] = dict(child) if isinstance(child, dict) else list(child)
+                report.owned.add(id(child))
+            node = child
+        else:
+            return None
+    return node if isinstance(node, dict) else None
 
 
 def _container(data: dict, path: tuple) -> dict | None:
