@@ -53,7 +53,7 @@ from gendoc.filters import FILTERS
 from gendoc.labels import format_path, narrative_paths  # noqa: F401  (re-exported)
 from gendoc.markup import md_cell, narrative_output, neutralize_html, oneline, unsafe_links_inert  # noqa: F401
 from gendoc.render_errors import classify, template_frames, template_line  # noqa: F401
-from gendoc.tables import Grid, GridError, build_grid, fill_slots, shape_grid
+from gendoc.tables import Grid, GridError, build_grid, fill_slots, shape_grid, split_slots
 
 FORMATS = ("html", "md")
 NARRATIVE_TEMPLATE_NAME = "<template>"  # what Jinja calls a template made from a string
@@ -362,7 +362,7 @@ class _Source:
 # Rendered table markup with slots, by (environment, table key): see `filled_table` below.
 # Environments live for the whole process (_LAYOUT_ENVS), so their ids are stable; a process
 # renders with the templates as they were when it started (a CLI run, a test's own copy).
-_TABLE_TEXT: dict[tuple[int, str], str] = {}
+_TABLE_TEXT: dict[tuple[int, str], list[str]] = {}
 
 
 def _escape_html(text: str) -> str:
@@ -399,10 +399,10 @@ def _render_layout(kind, data: dict, prev, fmt: str, data_file: str,
         """`macro(grid)` for this report's table `key`. The macro runs once per kind on the
         table's shape (slots for figures); each report only fills in its figures."""
         cache_key = (id(env), key)
-        text = _TABLE_TEXT.get(cache_key)
-        if text is None:
-            text = _TABLE_TEXT[cache_key] = str(macro(shape_grid(kind.index, key)))
-        return Markup(fill_slots(kind.index, data, text, escape, figures))
+        parts = _TABLE_TEXT.get(cache_key)
+        if parts is None:
+            parts = _TABLE_TEXT[cache_key] = split_slots(str(macro(shape_grid(kind.index, key))))
+        return Markup(fill_slots(kind.index, data, parts, escape, figures))
 
     context: dict[str, Any] = dict(data)
     context.update(report=data, prev=prev, kind={"id": kind.id, "title": kind.title}, grid=grid, label=label,

@@ -142,22 +142,26 @@ def shape_grid(index: SchemaIndex, table_key: str) -> Grid:
     return memo["grid"]
 
 
-def fill_slots(index: SchemaIndex, data: dict, text: str, escape: Callable[[str], str],
+def split_slots(text: str) -> list[str]:
+    """Text rendered from a shape grid, split once: even items are fixed text, odd items
+    the slots (figure paths) between them."""
+    return _SLOT_RE.split(text)
+
+
+def fill_slots(index: SchemaIndex, data: dict, parts: list[str], escape: Callable[[str], str],
                figures: dict[str, str] | None = None) -> str:
-    """Text rendered from a shape grid, with each slot replaced by its figure, escaped.
-    `figures` (slot → text) may be shared by the outputs of one report: a figure is
-    formatted once for HTML and Markdown alike."""
+    """The split text with each slot replaced by its figure, escaped. `figures` (slot → text)
+    may be shared by the outputs of one report: a figure is formatted once for all."""
     b = _Builder(index, data, (), {})
     known = {} if figures is None else figures
-
-    def figure(match: re.Match) -> str:
-        slot = match.group(1)
-        out = known.get(slot)
-        if out is None:
-            out = known[slot] = _slot_text(b, slot)
-        return out if out.isdigit() else escape(out)  # plain digits need no escaping
-
-    return _SLOT_RE.sub(figure, text)
+    out = list(parts)
+    for i in range(1, len(out), 2):
+        slot = out[i]
+        text = known.get(slot)
+        if text is None:
+            text = known[slot] = _slot_text(b, slot)
+        out[i] = text if text.isdigit() else escape(text)  # plain digits need no escaping
+    return "".join(out)
 
 
 
