@@ -305,6 +305,8 @@ def compile_fast(node: Node, default_root: str = "data") -> Fast:
                     if not is_number(ref.value):
                         raise Missing(".".join(map(str, ref.path)))
                 return [r.value for r in found]
+            if steps.count("*") == 1 and steps[0] not in ("prev", "kind"):
+                return _one_star(steps, default_root, glob)
             return glob
         root_name = steps[0] if steps[0] in ("prev", "kind") else default_root
         rest = steps[1:] if root_name != default_root else steps
@@ -417,3 +419,27 @@ def _sum_of_paths(node: Node, default_root: str) -> Fast | None:
             return general(roots)
         return total
     return summed
+
+
+def _one_star(steps: tuple, default_root: str, general: Fast) -> Fast:
+    """`a.b.*.c` over mappings (every group of rows) as plain loops; anything else on the
+    way (a list, an absent or non-numeric figure) takes the general path."""
+    star = steps.index("*")
+    prefix, suffix = steps[:star], steps[star + 1:]
+
+    def one_star(roots: dict[str, Any]) -> Any:
+        try:
+            node = roots[default_root]
+            for step in prefix:
+                node = node[step]
+            values = []
+            for child in node.values():
+                for step in suffix:
+                    child = child[step]
+                if not is_number(child):
+                    return general(roots)
+                values.append(child)
+            return values
+        except (KeyError, IndexError, TypeError, AttributeError):
+            return general(roots)
+    return one_star
