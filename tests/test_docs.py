@@ -24,3 +24,22 @@ def test_every_rule_id_is_documented():
 
 def test_readme_links_the_codes():
     assert "docs/diagnostics.md" in (ROOT / "README.md").read_text(encoding="utf-8")
+
+
+def test_the_authoring_guide_filter_examples_render_as_it_says():
+    """Every row of the filter table in docs/authoring.md: example → the stated result."""
+    import re
+    from decimal import Decimal
+
+    from gendoc.render import _compile_narrative
+
+    guide = (ROOT / "docs" / "authoring.md").read_text(encoding="utf-8")
+    section = guide.split("格式过滤器", 1)[1].split("## ", 1)[0]
+    context = {"table2": {"art20_8": {"fees": {"amount": Decimal("12.50")}}}}
+    rows = [line for line in section.splitlines() if line.startswith("| `")]
+    assert len(rows) >= 7
+    for row in rows:
+        cells = [c.strip() for c in re.split(r"(?<!\\)\|", row)[1:-1]]
+        examples = re.findall(r"`(\{\{.*?\}\})`", cells[1].replace("\\|", "|"))
+        rendered = "、".join(_compile_narrative(e).render(context) for e in examples)
+        assert rendered == cells[2], row
