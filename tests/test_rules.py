@@ -119,3 +119,19 @@ def test_file_name_must_match_year(project):
     result = check(project, text)
     codes = [d.code for d in result.diagnostics]
     assert "F004" in codes
+
+
+def test_derivation_leaves_the_loaded_data_untouched(project):
+    import copy
+
+    from gendoc.loader import load_file
+    from gendoc.rules import apply_rules
+
+    path = project / "reports" / "zhifu-drc" / "2020.yaml"
+    loaded = load_file(path)
+    before = copy.deepcopy(loaded.data)
+    kind = Project(project).kinds.get("annual-report-2019")
+    report, _ = apply_rules(kind, loaded.data, str(path), loaded.sourcemap)
+    assert loaded.data == before  # copy on write: totals went into copies only
+    assert "total" not in loaded.data["table3"]["new_received"]
+    assert report.data["table3"]["new_received"]["total"] == 10
