@@ -40,6 +40,17 @@ class ReportResult:
         return self.status != "errors"
 
 
+def _relative(path: Path) -> Path:
+    """The path relative to the current folder when it lies below it: findings read
+    `reports/a/2020.yaml:12:3`, and CI annotations need repository-relative paths."""
+    if path.is_absolute():
+        try:
+            return path.relative_to(Path.cwd())
+        except ValueError:
+            return path
+    return path
+
+
 def _without(data: dict, paths: set[tuple]) -> dict:
     """A copy of the data with the values at `paths` blanked (None: absent to the rules)."""
     from gendoc.datapath import copy_data
@@ -93,7 +104,7 @@ class Project:
                     problems.append(Diagnostic(ERROR, "F002", {"target": target}, target))
             else:
                 problems.append(Diagnostic(ERROR, "F001", {"target": target}, target))
-        unique = list(dict.fromkeys(files))
+        unique = list(dict.fromkeys(_relative(f) for f in files))
         return unique, problems
 
     # -- checking ---------------------------------------------------------------------------
