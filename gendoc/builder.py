@@ -17,7 +17,7 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Iterable, Iterator
 
-from gendoc.diagnostics import Diagnostic, Location, worst
+from gendoc.diagnostics import Diagnostic, Location, status_of
 from gendoc.pipeline import REPORT_SUFFIXES, Project, report_identity
 
 STATE_FILE = ".gendoc-state.json"
@@ -44,8 +44,7 @@ class Summary:
 
     @property
     def status(self) -> str:
-        level = worst(self.diagnostics)
-        return {None: "clean", "info": "clean", "warning": "warnings", "error": "errors"}[level]
+        return status_of(self.diagnostics)
 
     @property
     def ok(self) -> bool:

@@ -24,3 +24,9 @@ def set_path(data: Any, path: tuple, value: Any) -> None:
     for step in path[:-1]:
         data = data[step]
     data[path[-1]] = value
+
+
+def dotted(text: str) -> tuple:
+    """"table3.results.granted.natural" / "overview.parts.0" → a data path (digits are list
+    indices): the form paths take in rules files and in table slots."""
+    return tuple(int(step) if step.isdigit() else step for step in text.split("."))

@@ -144,3 +144,8 @@ def worst(diagnostics: Iterable[Diagnostic]) -> str | None:
         if best is None or SEVERITY_RANK[d.severity] > SEVERITY_RANK[best]:
             best = d.severity
     return best
+
+
+def status_of(diagnostics: Iterable[Diagnostic]) -> str:
+    """clean / warnings / errors: what summaries, the index page and exit codes go by."""
+    return {None: "clean", INFO: "clean", WARNING: "warnings", ERROR: "errors"}[worst(diagnostics)]

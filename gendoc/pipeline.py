@@ -11,7 +11,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Iterable
 
-from gendoc.diagnostics import ERROR, Diagnostic, worst
+from gendoc.diagnostics import ERROR, Diagnostic, status_of
 from gendoc.kinds import Kind, KindRegistry
 from gendoc.loader import Loaded, load_file
 from gendoc.rules import Report, apply_rules
@@ -31,9 +31,7 @@ class ReportResult:
 
     @property
     def status(self) -> str:
-        """clean / warnings / errors — what the index page and the summary show."""
-        level = worst(self.diagnostics)
-        return {None: "clean", "info": "clean", "warning": "warnings", ERROR: "errors"}[level]
+        return status_of(self.diagnostics)
 
     @property
     def ok(self) -> bool:

@@ -12,6 +12,7 @@ from dataclasses import dataclass, field
 from functools import lru_cache
 from typing import Any, Iterator
 
+from gendoc.datapath import dotted
 from gendoc.diagnostics import ERROR, Diagnostic, Location
 from gendoc.expressions import Evaluator, Fast, Missing, Node, Ref, compile_fast, is_number, parse, sides
 from gendoc.labels import format_path
@@ -78,7 +79,7 @@ def _fast(text: str) -> Fast:
 
 @lru_cache(maxsize=4096)
 def _target(text: str) -> tuple:
-    return tuple(int(s) if s.isdigit() else s for s in text.split("."))
+    return dotted(text)
 
 
 def apply_rules(kind, data: dict, file: str, sourcemap, prev: Report | None = None) -> tuple[Report, list[Diagnostic]]:
@@ -194,7 +195,7 @@ def _derive(ctx: RuleContext, rule: dict, bound: dict) -> list[Diagnostic]:
         computed = sum(computed, 0)
     report = ctx.current
     findings = []
-    parent = _own_container(report, target[:-1])
+    parent = _container(report.data, target[:-1], report.owned)
     stated = parent.get(target[-1]) if parent is not None else None
     if parent is None:
         return []
@@ -214,42 +215,26 @@ def _derive(ctx: RuleContext, rule: dict, bound: dict) -> list[Diagnostic]:
     return findings
 
 
-def _own_container(report: Report, path: tuple) -> dict | None:
-    """Like _container, copying each shared container on the way (copy on write)."""
-    node: Any = report.data
+def _container(data: dict, path: tuple, owned: set | None = None) -> dict | None:
+    """The dict that holds a derived figure, created along the way (e.g. （七）总计). With
+    `owned` (ids of containers already copied), each shared container on the way is copied
+    first: copy on write, so the loaded data is never changed."""
+    node: Any = data
     for step in path:
         if isinstance(node, dict):
             child = node.get(step)
             if child is None:
                 child = node[step] = {}
-                report.owned.add(id(child))
-            elif isinstance(child, (dict, list)) and id(child) not in report.owned:
-                child = node[step] = dict(child) if isinstance(child, dict) else list(child)
-                report.owned.add(id(child))
-            node = child
+                if owned is not None:
+                    owned.add(id(child))
         elif isinstance(node, list) and isinstance(step, int) and step < len(node):
             child = node[step]
-            if isinstance(child, (dict, list)) and id(child) not in report.owned:
-                child = node[step] = dict(child) if isinstance(child, dict) else list(child)
-                report.owned.add(id(child))
-            node = child
         else:
             return None
-    return node if isinstance(node, dict) else None
-
-
-def _container(data: dict, path: tuple) -> dict | None:
-    """The dict that holds a derived figure, created along the way (e.g. （七）总计)."""
-    node: Any = data
-    for step in path:
-        if isinstance(node, dict):
-            if step not in node:
-                node[step] = {}
-            node = node[step]
-        elif isinstance(node, list) and isinstance(step, int) and step < len(node):
-            node = node[step]
-        else:
-            return None
+        if owned is not None and isinstance(child, (dict, list)) and id(child) not in owned:
+            child = node[step] = dict(child) if isinstance(child, dict) else list(child)
+            owned.add(id(child))
+        node = child
     return node if isinstance(node, dict) else None
 
 
@@ -368,7 +353,7 @@ def carry_over(kind, data: dict, last: dict) -> dict:
     roots = {"data": data, "prev": last, "kind": {"first_year": kind.first_year, "last_year": kind.last_year}}
     for rule in kind.rules.get("carry", []):
         for bound in _bindings(rule, data, kind.index):
-            target = tuple(int(s) if s.isdigit() else s for s in _fill(rule["target"], bound).split("."))
+            target = _prepared_target(rule, bound)
             try:
                 value = Evaluator(roots).eval(_parsed(_fill(rule["expr"], bound)), [])
             except Missing:

@@ -37,6 +37,7 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any, Callable
 
+from gendoc.datapath import dotted
 from gendoc.filters import amount, num, signed
 from gendoc.labels import SchemaIndex, format_path
 
@@ -172,7 +173,7 @@ def _slot_text(b: "_Builder", slot: str) -> str:
     memo = b.index.cache("#slots")
     known = memo.get(slot)
     if known is None:
-        path = tuple(int(step) if step.isdigit() else step for step in slot.split("."))
+        path = dotted(slot)
         minimum = b.index.get(path, "minimum")
         style = "signed" if isinstance(minimum, (int, float)) and minimum < 0 else "plain"
         known = memo[slot] = (path, style, _unit_key(b.index, path[:-1], path[-1]))
