@@ -15,8 +15,8 @@ from pathlib import Path
 
 import yaml
 
-from gendoc.emit import emit
-from gendoc.kinds import KindRegistry
+from gendoc.author.report_yaml import emit
+from gendoc.kind.registry import KindRegistry
 
 ROOT = Path(__file__).resolve().parent.parent
 TEMPLATES = {"annual-report-2019": ROOT / "reports" / "zhifu-drc" / "2020.yaml",

@@ -4,9 +4,9 @@ from __future__ import annotations
 import shutil
 from pathlib import Path
 
-from gendoc.builder import build_all
+from gendoc.build.incremental import build_all
 from gendoc.cli.main import main
-from gendoc.pipeline import Project
+from gendoc.build.project import Project
 
 
 def outputs(folder: Path) -> dict[str, bytes]:

@@ -14,8 +14,8 @@ import pytest
 import yaml
 
 from gendoc.cli.main import build_parser, main
-from gendoc.diff import compare, label
-from gendoc.pipeline import Project
+from gendoc.review.figure_diff import compare, label
+from gendoc.build.project import Project
 from tests.conftest import ROOT, replace_once
 
 SEED_REL = "reports/zhifu-drc/2020.yaml"

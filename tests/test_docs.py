@@ -4,7 +4,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from gendoc.diagnostics import CATALOGUE
-from gendoc.kinds import KindRegistry
+from gendoc.kind.registry import KindRegistry
 
 ROOT = Path(__file__).resolve().parent.parent
 DOC = (ROOT / "docs" / "diagnostics.md").read_text(encoding="utf-8")
@@ -31,7 +31,7 @@ def test_the_authoring_guide_filter_examples_render_as_it_says():
     import re
     from decimal import Decimal
 
-    from gendoc.render import _compile_narrative
+    from gendoc.render.engine import _compile_narrative
 
     guide = (ROOT / "docs" / "authoring.md").read_text(encoding="utf-8")
     section = guide.split("格式过滤器", 1)[1].split("## ", 1)[0]

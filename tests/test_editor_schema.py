@@ -21,11 +21,11 @@ from referencing import Registry, Resource
 from referencing.jsonschema import DRAFT7
 
 from gendoc.cli.main import main
-from gendoc.labels import SchemaIndex
-from gendoc.loader import load_file
-from gendoc.pipeline import Project
-from gendoc.schema_check import check as gendoc_schema_check
-from gendoc.sourcemap import SourceMap, format_path
+from gendoc.kind.labels import SchemaIndex
+from gendoc.load.yaml_loader import load_file
+from gendoc.build.project import Project
+from gendoc.check.json_schema import check as gendoc_schema_check
+from gendoc.load.sourcemap import SourceMap, format_path
 from tests.conftest import ROOT
 
 REPORTS = sorted((ROOT / "reports").rglob("*.yaml"))

@@ -5,7 +5,7 @@ from decimal import Decimal
 
 import pytest
 
-from gendoc.filters import FILTERS, amount, date_zh, num, pct, signed, yoy, zh_num
+from gendoc.render.filters import FILTERS, amount, date_zh, num, pct, signed, yoy, zh_num
 
 
 @pytest.mark.parametrize("value, text", [

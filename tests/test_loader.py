@@ -1,4 +1,4 @@
-"""Tests for the load stage: gendoc/loader.py and gendoc/sourcemap.py."""
+"""Tests for the load stage: gendoc/load/yaml_loader.py and gendoc/load/sourcemap.py."""
 from __future__ import annotations
 
 import math
@@ -10,10 +10,10 @@ from decimal import Decimal
 import pytest
 import yaml
 
-from gendoc import loader as loader_module
+from gendoc.load import yaml_loader as loader_module
 from gendoc.diagnostics import Location
-from gendoc.loader import Loaded, load_file, load_text
-from gendoc.sourcemap import SourceMap, format_path
+from gendoc.load.yaml_loader import Loaded, load_file, load_text
+from gendoc.load.sourcemap import SourceMap, format_path
 
 
 def codes(result: Loaded) -> list[str]:

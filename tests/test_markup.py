@@ -4,7 +4,7 @@ from __future__ import annotations
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from gendoc.markup import _markdown_renderer, plain_paragraphs
+from gendoc.render.markup import _markdown_renderer, plain_paragraphs
 
 ALPHABET = st.sampled_from(list("收到申请件予以公开。，；：“”（）一二三是年月日") + list("0123456789abcXYZ .)-+*_#>`<&!|~=[]\\\"'\t")
                            + ["\n", "\n\n", "  ", "    ", "\u3000", "1.", "- ", "# "])

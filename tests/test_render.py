@@ -10,10 +10,10 @@ from pathlib import Path
 import pytest
 import yaml
 
-from gendoc import render as render_module
-from gendoc.kinds import KindRegistry
-from gendoc.loader import load_text
-from gendoc.render import md_cell, neutralize_html, render_document
+from gendoc.render import engine as render_module
+from gendoc.kind.registry import KindRegistry
+from gendoc.load.yaml_loader import load_text
+from gendoc.render.engine import md_cell, neutralize_html, render_document
 
 ROOT = Path(__file__).resolve().parent.parent
 COLS = ["natural", "commercial", "research", "social", "legal", "org_other"]
@@ -421,7 +421,7 @@ SEED = ROOT / "reports" / "zhifu-drc" / "2020.yaml"
 
 @pytest.mark.skipif(not SEED.exists(), reason="seed report not present")
 def test_seed_report_renders_from_its_own_figures():
-    from gendoc.pipeline import Project
+    from gendoc.build.project import Project
 
     project = Project(ROOT)
     result = project.check(SEED)

@@ -5,7 +5,7 @@ from pathlib import Path
 
 import pytest
 
-from gendoc.pipeline import Project
+from gendoc.build.project import Project
 from tests.conftest import line_of, replace_once
 
 ROW = "{natural: %s, commercial: 0, research: 0, social: 0, legal: 0, org_other: 0%s}"
@@ -124,8 +124,8 @@ def test_file_name_must_match_year(project):
 def test_derivation_leaves_the_loaded_data_untouched(project):
     import copy
 
-    from gendoc.loader import load_file
-    from gendoc.rules import apply_rules
+    from gendoc.load.yaml_loader import load_file
+    from gendoc.check.rules import apply_rules
 
     path = project / "reports" / "zhifu-drc" / "2020.yaml"
     loaded = load_file(path)

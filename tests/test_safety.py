@@ -5,7 +5,7 @@ import hashlib
 from pathlib import Path
 
 from gendoc.cli.main import main
-from gendoc.writer import write_if_changed
+from gendoc.build.atomic_write import write_if_changed
 from tests.conftest import replace_once
 
 

@@ -12,7 +12,7 @@ import sys, contextlib, io
 from gendoc.cli.main import main
 with contextlib.redirect_stderr(io.StringIO()):
     code = main(["validate", "--root", sys.argv[1], sys.argv[2]])
-heavy = sorted(m for m in ("jinja2", "jsonschema", "markdown_it", "gendoc.render", "gendoc.diff") if m in sys.modules)
+heavy = sorted(m for m in ("jinja2", "jsonschema", "markdown_it", "gendoc.render.engine", "gendoc.review.figure_diff") if m in sys.modules)
 print(code, ",".join(heavy))
 """
 

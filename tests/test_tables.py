@@ -11,9 +11,9 @@ from pathlib import Path
 
 import pytest
 
-from gendoc.kinds import KindRegistry
-from gendoc.labels import SchemaIndex
-from gendoc.tables import Cell, GridError, build_grid
+from gendoc.kind.registry import KindRegistry
+from gendoc.kind.labels import SchemaIndex
+from gendoc.render.table_grid import Cell, GridError, build_grid
 
 ROOT = Path(__file__).resolve().parent.parent
 COLS = ["natural", "commercial", "research", "social", "legal", "org_other"]

@@ -8,7 +8,7 @@ from html.parser import HTMLParser
 import yaml
 
 from gendoc.cli.main import main
-from gendoc.render import narrative_paths
+from gendoc.render.engine import narrative_paths
 
 PAYLOADS = [
     "<script>alert(1)</script>",
@@ -61,7 +61,7 @@ def poison(value, path=(), narrative=frozenset()):
 
 
 def test_no_executable_content_from_any_text_field(project, tmp_path, capsys):
-    from gendoc.kinds import KindRegistry
+    from gendoc.kind.registry import KindRegistry
 
     registry = KindRegistry(project)
     for report in sorted((project / "reports").rglob("*.yaml")):

@@ -5,7 +5,7 @@ from __future__ import annotations
 import yaml
 
 from gendoc.cli.main import main
-from gendoc.pipeline import Project
+from gendoc.build.project import Project
 from tests.conftest import line_of, replace_once
 
 SAMPLE = ("reports", "sample-bureau")

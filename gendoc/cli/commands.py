@@ -6,8 +6,8 @@ from pathlib import Path
 
 from gendoc.cli.reporters import REPORTERS, wants_colour
 from gendoc.diagnostics import ERROR, Diagnostic, count_by_severity
-from gendoc.kinds import KindError
-from gendoc.pipeline import Project, default_root
+from gendoc.kind.registry import KindError
+from gendoc.build.project import Project, default_root
 
 EXIT_OK, EXIT_FINDINGS, EXIT_USAGE = 0, 1, 2
 
@@ -59,7 +59,7 @@ def _validate(project: Project, args) -> int:
 
 
 def _build(project: Project, args) -> int:
-    from gendoc.builder import build_all
+    from gendoc.build.incremental import build_all
 
     files, problems = _targets(project, args)
     out_dir = args.output or (project.root / "build")
@@ -67,8 +67,8 @@ def _build(project: Project, args) -> int:
     built = build_all(project, files, out_dir, jobs=args.jobs, full=full, force=args.force)
     summaries = built.summaries
     if full and (built.changed or not (out_dir / "index.html").exists()):
-        from gendoc.site import render_index
-        from gendoc.writer import write_if_changed
+        from gendoc.build.index_page import render_index
+        from gendoc.build.atomic_write import write_if_changed
 
         write_if_changed(out_dir / "index.html", render_index(summaries, out_dir, project.root / "templates"))
     _emit(args, problems + [d for s in summaries for d in s.diagnostics])
@@ -77,7 +77,7 @@ def _build(project: Project, args) -> int:
 
 
 def _new(project: Project, args) -> int:
-    from gendoc.scaffold import ScaffoldError, new_report
+    from gendoc.author.next_year import ScaffoldError, new_report
 
     try:
         made = new_report(project, args.agency, args.year)

@@ -71,7 +71,7 @@ def register(sub, common) -> None:
 
 
 def run_schema(project, args) -> int:
-    from gendoc.bundle import bundle_schema
+    from gendoc.review.schema_bundle import bundle_schema
 
     kind = project.kinds.get(args.kind)
     if kind is None:
@@ -82,7 +82,7 @@ def run_schema(project, args) -> int:
     if args.output is None:
         sys.stdout.write(text)
         return EXIT_OK
-    from gendoc.writer import write_if_changed
+    from gendoc.build.atomic_write import write_if_changed
 
     try:
         write_if_changed(args.output, text)

@@ -8,11 +8,11 @@ from pathlib import Path
 from typing import Any
 
 from gendoc.diagnostics import ERROR, Diagnostic
-from gendoc.diff import ReportDiff, compare, show
-from gendoc.gitrev import GitError, Repo
-from gendoc.loader import DEFAULT_MAX_BYTES, Loaded, load_text
-from gendoc.pipeline import REPORT_SUFFIXES, Project
-from gendoc.sourcemap import SourceMap, format_path
+from gendoc.review.figure_diff import ReportDiff, compare, show
+from gendoc.review.git_revisions import GitError, Repo
+from gendoc.load.yaml_loader import DEFAULT_MAX_BYTES, Loaded, load_text
+from gendoc.build.project import REPORT_SUFFIXES, Project
+from gendoc.load.sourcemap import SourceMap, format_path
 
 EXIT_OK, EXIT_FINDINGS, EXIT_USAGE = 0, 1, 2
 WORKTREE = None  # the working tree, as a side of a diff
@@ -216,7 +216,7 @@ def _check(project: Project, side: _Side, rel: str, raw: bytes):
 
 
 def _derive_prev(project: Project, side: _Side, rel: str, year: int):
-    from gendoc.rules import apply_rules
+    from gendoc.check.rules import apply_rules
 
     for candidate in _prev_candidates(rel, year):
         raw = side.read(candidate)

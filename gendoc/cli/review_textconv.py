@@ -5,8 +5,8 @@ import sys
 from pathlib import Path
 
 from gendoc.diagnostics import ERROR
-from gendoc.diff import figure_lines
-from gendoc.pipeline import Project
+from gendoc.review.figure_diff import figure_lines
+from gendoc.build.project import Project
 
 EXIT_OK = 0
 from gendoc.cli.review_diff import _load

@@ -47,13 +47,13 @@ from jinja2.utils import missing
 from markupsafe import Markup
 from markupsafe import escape as markupsafe_escape
 
-from gendoc.datapath import get_path
+from gendoc.plaindata import get_path
 from gendoc.diagnostics import ERROR, Diagnostic, Location
-from gendoc.filters import FILTERS
-from gendoc.labels import format_path, narrative_paths  # noqa: F401  (re-exported)
-from gendoc.markup import md_cell, narrative_output, neutralize_html, oneline, unsafe_links_inert  # noqa: F401
-from gendoc.render_errors import classify, template_frames, template_line  # noqa: F401
-from gendoc.tables import Grid, GridError, build_grid, fill_slots, shape_grid, split_slots
+from gendoc.render.filters import FILTERS
+from gendoc.kind.labels import format_path, narrative_paths  # noqa: F401  (re-exported)
+from gendoc.render.markup import md_cell, narrative_output, neutralize_html, oneline, unsafe_links_inert  # noqa: F401
+from gendoc.render.template_errors import classify, template_frames, template_line  # noqa: F401
+from gendoc.render.table_grid import Grid, GridError, build_grid, fill_slots, shape_grid, split_slots
 
 FORMATS = ("html", "md")
 NARRATIVE_TEMPLATE_NAME = "<template>"  # what Jinja calls a template made from a string

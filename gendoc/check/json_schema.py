@@ -19,7 +19,7 @@ from referencing import Registry, Resource
 from referencing.jsonschema import DRAFT7
 
 from gendoc.diagnostics import ERROR, Diagnostic
-from gendoc.labels import SchemaIndex, format_path
+from gendoc.kind.labels import SchemaIndex, format_path
 
 TYPE_NAMES = {
     "integer": ("整数", "a whole number"), "number": ("数字", "a number"), "string": ("文字", "text"),
@@ -47,6 +47,13 @@ _TYPE_CHECKER = Draft7Validator.TYPE_CHECKER.redefine_many({"integer": _is_integ
 StrictValidator = validators.extend(Draft7Validator, type_checker=_TYPE_CHECKER)
 
 
+def validator_for(kind):
+    """The kind's jsonschema validator, built on first use."""
+    if "validator" not in kind.compiled:
+        kind.compiled["validator"] = make_validator(kind.schema, kind.documents)
+    return kind.compiled["validator"]
+
+
 def make_validator(schema: dict, documents: dict[str, dict]):
     """A compiled validator for one kind; `$ref`s across schema files resolve by file URI."""
     registry = Registry().with_resources(
@@ -68,7 +75,7 @@ def check_with_paths(kind, data: Any, file: str, sourcemap,
     lines = text.splitlines() if text else []
     out: list[Diagnostic] = []
     bad: set[tuple] = set()
-    for error in kind.validator.iter_errors(data):
+    for error in validator_for(kind).iter_errors(data):
         found = _translate(error, index, file, sourcemap, lines)
         path = tuple(error.absolute_path)
         if error.validator != "type" and any(d.code == "S001" and d.path == found[0].path for d in out if found):

@@ -5,7 +5,7 @@ from __future__ import annotations
 import errno
 import re
 
-from .diagnostics import ERROR, Diagnostic
+from gendoc.diagnostics import ERROR, Diagnostic
 
 _GUESS_GBK = ("（看起来是 GBK/GB18030 编码，常见于中文 Windows 记事本）",
               " (it looks like GBK/GB18030, as saved by Chinese Windows editors)")

@@ -194,3 +194,10 @@ def compile_gate(schema: dict, uri: str, documents: dict[str, dict]) -> Check | 
         return Compiler(documents).compile(schema, uri)
     except Unsupported:
         return None
+
+
+def gate_for(kind) -> Check | None:
+    """The kind's gate, compiled on first use (None when the schema needs jsonschema alone)."""
+    if "gate" not in kind.compiled:
+        kind.compiled["gate"] = compile_gate(kind.schema, kind.schema_uri, kind.documents)
+    return kind.compiled["gate"]

@@ -37,9 +37,9 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any, Callable
 
-from gendoc.datapath import dotted
-from gendoc.filters import amount, num, signed
-from gendoc.labels import SchemaIndex, format_path
+from gendoc.plaindata import dotted
+from gendoc.render.filters import amount, num, signed
+from gendoc.kind.labels import SchemaIndex, format_path
 
 HEAD_SEPARATOR = "·"
 LABEL_SEPARATOR = " / "

@@ -40,7 +40,7 @@ def index_entries(summaries: list, out_dir: Path) -> list[dict]:
 def render_index(summaries: list, out_dir: Path, templates_dir: Path) -> str:
     from jinja2 import Environment, FileSystemLoader, StrictUndefined
 
-    from gendoc.render import bytecode_cache
+    from gendoc.render.engine import bytecode_cache
 
     env = Environment(loader=FileSystemLoader(str(templates_dir / "common")), autoescape=True,
                       undefined=StrictUndefined, trim_blocks=True, lstrip_blocks=True, keep_trailing_newline=True,

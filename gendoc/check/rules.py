@@ -12,10 +12,10 @@ from dataclasses import dataclass, field
 from functools import lru_cache
 from typing import Any, Iterator
 
-from gendoc.datapath import dotted
+from gendoc.plaindata import dotted
 from gendoc.diagnostics import ERROR, Diagnostic, Location
-from gendoc.expressions import Evaluator, Fast, Missing, Node, Ref, compile_fast, is_number, parse, sides
-from gendoc.labels import format_path
+from gendoc.check.expressions import Evaluator, Fast, Missing, Node, Ref, compile_fast, is_number, parse, sides
+from gendoc.kind.labels import format_path
 
 KIND_LABELS = {
     "first_year": ("本格式适用的首个报告年度", "first report year of this format"),

@@ -11,7 +11,7 @@ from jinja2 import TemplateError, TemplateNotFound, TemplateSyntaxError, Undefin
 from jinja2.sandbox import SecurityError
 from jinja2.utils import missing
 
-from gendoc.labels import format_path
+from gendoc.kind.labels import format_path
 
 _QUOTED = re.compile(r"'([^']*)'")
 

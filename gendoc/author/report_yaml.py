@@ -11,7 +11,7 @@ import re
 from decimal import Decimal
 from typing import Any
 
-from gendoc.labels import SchemaIndex
+from gendoc.kind.labels import SchemaIndex
 
 INDENT = "  "
 

@@ -18,7 +18,7 @@ from pathlib import Path
 from typing import Iterable, Iterator
 
 from gendoc.diagnostics import Diagnostic, Location, status_of
-from gendoc.pipeline import REPORT_SUFFIXES, Project, report_identity
+from gendoc.build.project import REPORT_SUFFIXES, Project, report_identity
 
 STATE_FILE = ".gendoc-state.json"
 STATE_VERSION = 2
@@ -75,7 +75,7 @@ def _digest_files(paths: Iterable[Path]) -> str:
 @lru_cache(maxsize=1)
 def code_digest() -> str:
     """gendoc's own code: a new version re-renders everything."""
-    return _digest_files(Path(__file__).resolve().parent.rglob("*.py"))
+    return _digest_files(Path(__file__).resolve().parents[1].rglob("*.py"))
 
 
 class Fingerprints:
@@ -132,7 +132,7 @@ def load_state(out_dir: Path) -> dict[str, Summary]:
 
 
 def save_state(out_dir: Path, summaries: list[Summary]) -> None:
-    from gendoc.writer import write_if_changed
+    from gendoc.build.atomic_write import write_if_changed
 
     payload = {"version": STATE_VERSION, "reports": [s.to_json() for s in summaries]}
     write_if_changed(out_dir / STATE_FILE, json.dumps(payload, ensure_ascii=False, sort_keys=True))
@@ -185,11 +185,13 @@ def _run(project: Project, tasks: list[tuple[str, str]], out_dir: Path, jobs: in
 
 
 def warm(project: Project) -> None:
-    from gendoc.render import warm_templates
+    from gendoc.check.schema_gate import gate_for
+    from gendoc.render.engine import warm_templates
 
     for kind_id in project.kinds.ids():
         kind = project.kinds.get(kind_id)
-        kind.gate, kind.rules  # noqa: B018 — cached properties, computed now
+        gate_for(kind)
+        kind.rules  # noqa: B018 — a cached property, computed now
         warm_templates(kind)
 
 

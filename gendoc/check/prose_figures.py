@@ -11,9 +11,9 @@ import re
 from functools import lru_cache
 from typing import Any
 
-from gendoc.datapath import get_path
+from gendoc.plaindata import get_path
 from gendoc.diagnostics import WARNING, Diagnostic
-from gendoc.labels import format_path, narrative_paths
+from gendoc.kind.labels import format_path, narrative_paths
 
 # Jinja blocks are data references, not literal figures: blank them out, keeping offsets.
 _JINJA = re.compile(r"\{\{.*?\}\}|\{%.*?%\}|\{#.*?#\}", re.S)

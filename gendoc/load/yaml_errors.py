@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import yaml
 
-from .diagnostics import ERROR, Diagnostic, Location
+from gendoc.diagnostics import ERROR, Diagnostic, Location
 
 
 def too_deep_bracket(text: str, max_depth: int) -> tuple[int, int] | None:

@@ -12,9 +12,10 @@ from pathlib import Path
 from typing import Any, Iterable
 
 from gendoc.diagnostics import ERROR, Diagnostic, status_of
-from gendoc.kinds import Kind, KindRegistry
-from gendoc.loader import Loaded, load_file
-from gendoc.rules import Report, apply_rules
+from gendoc.kind.registry import Kind, KindRegistry
+from gendoc.load.yaml_loader import Loaded, load_file
+from gendoc.check.rules import Report, apply_rules
+from gendoc.check.schema_gate import gate_for
 
 REPORT_SUFFIXES = (".yaml", ".yml")
 
@@ -51,7 +52,7 @@ def _relative(path: Path) -> Path:
 
 def _without(data: dict, paths: set[tuple]) -> dict:
     """A copy of the data with the values at `paths` blanked (None: absent to the rules)."""
-    from gendoc.datapath import copy_data
+    from gendoc.plaindata import copy_data
 
     out = copy_data(data)
     for path in sorted(paths, key=len):
@@ -123,12 +124,13 @@ class Project:
         if kind is None:
             return result
         result.kind = kind
-        from gendoc.prose import literal_figures
+        from gendoc.check.prose_figures import literal_figures
 
-        if kind.gate is None or not kind.gate(data):
+        gate = gate_for(kind)
+        if gate is None or not gate(data):
             # Only a file the fast gate rejects pays for jsonschema (and its import), which
             # then reports every error with its place.
-            from gendoc.schema_check import check_with_paths
+            from gendoc.check.json_schema import check_with_paths
 
             found, bad = check_with_paths(kind, data, str(path), loaded.sourcemap, loaded.text)
             result.diagnostics.extend(found)
@@ -198,8 +200,8 @@ class Project:
 
         A report with errors writes nothing: its previous good outputs stay as they were.
         """
-        from gendoc.render import render_documents
-        from gendoc.writer import write_if_changed
+        from gendoc.render.engine import render_documents
+        from gendoc.build.atomic_write import write_if_changed
 
         result = self.check(path)
         if not result.ok or result.report is None or result.kind is None:
@@ -239,4 +241,4 @@ def default_root() -> Path:
     here = Path.cwd()
     if (here / "schemas").is_dir():
         return here
-    return Path(__file__).resolve().parent.parent
+    return Path(__file__).resolve().parents[2]

@@ -17,7 +17,7 @@ from typing import Any
 
 import yaml
 
-from gendoc.labels import SchemaIndex
+from gendoc.kind.labels import SchemaIndex
 
 # The kind's own files are trusted and plain: the C loader reads them several times faster.
 _LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
@@ -41,6 +41,9 @@ class Kind:
     schema: dict
     schema_uri: str
     documents: dict[str, dict] = field(repr=False)
+    # What later stages compile from this kind once per process (the schema gate, the
+    # jsonschema validator), kept here so it lives and dies with the kind it came from.
+    compiled: dict[str, Any] = field(default_factory=dict, repr=False, compare=False)
 
     @cached_property
     def index(self) -> SchemaIndex:
@@ -50,20 +53,6 @@ class Kind:
     def rules(self) -> dict[str, list]:
         """Derivations, checks and year-to-year carries, includes resolved, in order."""
         return _load_rules(self.folder / "rules.yaml", seen=set())
-
-    @cached_property
-    def validator(self):
-        # Imported here: commands that never validate should not pay for jsonschema.
-        from gendoc.schema_check import make_validator
-
-        return make_validator(self.schema, self.documents)
-
-    @cached_property
-    def gate(self):
-        """A fast valid/invalid answer (None when the schema needs jsonschema alone)."""
-        from gendoc.fastcheck import compile_gate
-
-        return compile_gate(self.schema, self.schema_uri, self.documents)
 
     def fits_year(self, year: int) -> bool:
         return self.first_year <= year <= self.last_year

@@ -22,8 +22,8 @@ from decimal import Decimal
 from typing import Any, Iterator
 
 from gendoc.diagnostics import Diagnostic
-from gendoc.pipeline import ReportResult
-from gendoc.sourcemap import format_path
+from gendoc.build.project import ReportResult
+from gendoc.load.sourcemap import format_path
 
 SEP = " / "
 _NAME_KEYS = ("title", "name", "label")  # how a list item or a free-form key names itself

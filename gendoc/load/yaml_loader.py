@@ -35,10 +35,10 @@ from yaml.events import (
     StreamEndEvent,
 )
 
-from .diagnostics import ERROR, Diagnostic, Location
-from .decoding import decode, os_reason
-from .sourcemap import SourceMap, format_path
-from .yaml_errors import syntax_diagnostic, too_deep_bracket
+from gendoc.diagnostics import ERROR, Diagnostic, Location
+from gendoc.load.decoding import decode, os_reason
+from gendoc.load.sourcemap import SourceMap, format_path
+from gendoc.load.yaml_errors import syntax_diagnostic, too_deep_bracket
 
 __all__ = ["Loaded", "load_file", "load_text", "DEFAULT_MAX_BYTES", "DEFAULT_MAX_DEPTH"]
 

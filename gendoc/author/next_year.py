@@ -13,10 +13,10 @@ from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
-from gendoc.emit import emit
-from gendoc.kinds import Kind
-from gendoc.pipeline import Project, report_identity
-from gendoc.rules import carry_over
+from gendoc.author.report_yaml import emit
+from gendoc.kind.registry import Kind
+from gendoc.build.project import Project, report_identity
+from gendoc.check.rules import carry_over
 
 
 class ScaffoldError(Exception):
