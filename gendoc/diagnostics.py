@@ -104,6 +104,10 @@ CATALOGUE: dict[str, tuple[str, str, str]] = {
     "R001": ("broken rule", "{title}：{detail}", "{title_en}: {detail_en}"),
     "R002": ("stated total differs", "{place}填写为 {stated}，但按各项计算应为 {computed}（{title}）",
              "{place_en} is stated as {stated} but the figures add up to {computed} ({title_en})"),
+    "R005": ("division by zero", "{title}：无法计算，除数 {divisor} 为 0（规则 {rule}）",
+             "{title_en}: cannot be computed, the divisor {divisor} is 0 (rule {rule})"),
+    "R006": ("rule names several figures", "{title}：规则 {rule} 写法有误，本报告无法计算：{problem}",
+             "{title_en}: rule {rule} is malformed and cannot be computed for this report: {problem}"),
     # -- narrative and templates
     "N001": ("template syntax error", "模板语法错误：{problem}", "template syntax error: {problem}"),
     "N002": ("undefined name", "模板引用了不存在的数据「{name}」{hint}", "the template refers to undefined '{name}'{hint_en}"),

@@ -14,7 +14,9 @@ from typing import Any, Iterator
 
 from gendoc.plaindata import dotted
 from gendoc.diagnostics import ERROR, Diagnostic, Location
-from gendoc.check.expressions import Evaluator, Fast, Missing, Node, Ref, compile_fast, is_number, parse, sides
+from gendoc.check.expressions import (
+    Compiled, DivisionByZero, ExpressionError, Missing, Node, Ref, compiled, evaluate, is_number, parse, sides, unparse,
+)
 from gendoc.kind.labels import format_path
 
 KIND_LABELS = {
@@ -42,8 +44,8 @@ class Report:
             return [path]
         refs: list[Ref] = []
         try:
-            Evaluator({"data": self.data, "prev": None, "kind": {}}).eval(_parsed(text), refs)
-        except Missing:
+            evaluate(_parsed(text, "number"), {"data": self.data, "prev": None, "kind": {}}, refs)
+        except (Missing, DivisionByZero, ExpressionError):
             return [path]
         out: list[tuple] = []
         for ref in refs:
@@ -57,24 +59,23 @@ class RuleContext:
     kind: Any
     current: Report
     prev: Report | None
-    fast_roots: dict = field(default_factory=dict)
+    roots: dict[str, Any] = field(init=False)  # what expressions read: the report, last year's, the kind
 
-    def roots(self) -> dict[str, Any]:
-        return {
+    def __post_init__(self) -> None:
+        self.roots = {
             "data": self.current.data,
             "prev": self.prev.data if self.prev else None,
             "kind": {"first_year": self.kind.first_year, "last_year": self.kind.last_year},
         }
 
 
-@lru_cache(maxsize=4096)
-def _parsed(text: str) -> Node:
-    return parse(text)
+# What each rule section's expression must give: a figure to write, or a truth to check.
+WANTS = {"expr": "number", "assert": "truth"}
 
 
 @lru_cache(maxsize=4096)
-def _fast(text: str) -> Fast:
-    return compile_fast(_parsed(text))
+def _parsed(text: str, want: str | None = None) -> Node:
+    return parse(text, want)
 
 
 @lru_cache(maxsize=4096)
@@ -89,7 +90,6 @@ def apply_rules(kind, data: dict, file: str, sourcemap, prev: Report | None = No
     report = Report(file=file, data=dict(data), sourcemap=sourcemap)
     report.owned = {id(report.data)}
     ctx = RuleContext(kind, report, prev)
-    ctx.fast_roots = ctx.roots()
     diagnostics: list[Diagnostic] = []
     for rule in kind.rules["derive"]:
         for bound in _bindings(rule, report.data, kind.index):
@@ -162,17 +162,19 @@ def _fill(text: str, bound: dict[str, str]) -> str:
 
 # -- derive and check -----------------------------------------------------------------------
 
-def _prepared(rule: dict, key: str, bound: dict) -> tuple[str, Fast]:
-    """The rule's expression for this binding, filled in and compiled (once per process)."""
-    memo = (rule[key], tuple(bound.items()))  # by content: kinds can be reloaded in a process
+def _prepared(rule: dict, key: str, bound: dict) -> tuple[str, Node, Compiled]:
+    """The rule's expression for this binding, filled in, parsed and compiled (once per
+    process)."""
+    memo = (rule[key], key, tuple(bound.items()))  # by content: kinds can be reloaded in a process
     found = _PREPARED.get(memo)
     if found is None:
         text = _fill(rule[key], bound)
-        found = _PREPARED[memo] = (text, _fast(text))
+        node = _parsed(text, WANTS[key])
+        found = _PREPARED[memo] = (text, node, compiled(node))
     return found
 
 
-_PREPARED: dict[tuple, tuple[str, Fast]] = {}
+_PREPARED: dict[tuple, tuple[str, Node, Compiled]] = {}
 _TARGETS: dict[tuple, tuple] = {}
 
 
@@ -185,14 +187,14 @@ def _prepared_target(rule: dict, bound: dict) -> tuple:
 
 
 def _derive(ctx: RuleContext, rule: dict, bound: dict) -> list[Diagnostic]:
-    text, fast = _prepared(rule, "expr", bound)
+    text, node, run = _prepared(rule, "expr", bound)
     target = _prepared_target(rule, bound)
     try:
-        computed = fast(ctx.fast_roots)
+        computed = run(ctx.roots, None)
     except Missing:
         return []
-    if isinstance(computed, list):
-        computed = sum(computed, 0)
+    except (DivisionByZero, ExpressionError) as exc:
+        return [_unevaluable(ctx, rule, node, exc, ERROR)]
     report = ctx.current
     findings = []
     parent = _container(report.data, target[:-1], report.owned)
@@ -239,18 +241,18 @@ def _container(data: dict, path: tuple, owned: set | None = None) -> dict | None
 
 
 def _check(ctx: RuleContext, rule: dict, bound: dict) -> list[Diagnostic]:
-    text, fast = _prepared(rule, "assert", bound)
+    text, node, run = _prepared(rule, "assert", bound)
     try:
-        if fast(ctx.fast_roots):
+        if run(ctx.roots, None):
             return []
     except Missing:
         return []
+    except (DivisionByZero, ExpressionError) as exc:
+        return [_unevaluable(ctx, rule, node, exc, rule.get("severity", ERROR))]
     # Broken: evaluate again, recording every figure read, for the message.
-    node = _parsed(text)
     refs: list[Ref] = []
-    evaluator = Evaluator(ctx.roots())
-    evaluator.eval(node, refs)
-    detail_zh, detail_en = _describe(ctx, evaluator, node, refs)
+    evaluate(node, ctx.roots, refs)
+    detail_zh, detail_en = _describe(ctx, node, refs)
     mine = [r for r in refs if r.root == "data"]
     related = [_location(ctx, r, _term(ctx, r)) for r in refs if r.root in ("data", "prev")]
     primary = _location(ctx, mine[0], "") if mine else Location(ctx.current.file, 1, 1)
@@ -260,6 +262,28 @@ def _check(ctx: RuleContext, rule: dict, bound: dict) -> list[Diagnostic]:
          "detail": detail_zh, "detail_en": detail_en},
         ctx.current.file, primary.line, primary.col,
         format_path(mine[0].path) if mine else "", _dedupe(related))]
+
+
+def _unevaluable(ctx: RuleContext, rule: dict, node: Node, exc: Exception, severity: str) -> Diagnostic:
+    """A rule that cannot be evaluated on this report's figures: a zero divisor (R005), or a
+    path that names several figures where the rule means one (R006, the kind's mistake)."""
+    refs: list[Ref] = []
+    try:
+        evaluate(node, ctx.roots, refs)  # the figures read up to the failure, for the location
+    except (Missing, DivisionByZero, ExpressionError):
+        pass
+    mine = [r for r in refs if r.root == "data"]
+    primary = _location(ctx, mine[0], "") if mine else Location(ctx.current.file, 1, 1)
+    params = {"rule": rule["id"], "title": rule.get("title", ""), "title_en": rule.get("title_en", rule.get("title", ""))}
+    if isinstance(exc, DivisionByZero):
+        code = "R005"
+        divisor = exc.node
+        params["divisor"] = _unparse(ctx, divisor, refs) if divisor[0] == "path" else exc.divisor
+    else:
+        code, params["problem"] = "R006", str(exc)
+    related = [_location(ctx, r, _term(ctx, r)) for r in refs if r.root in ("data", "prev")]
+    return Diagnostic(severity, code, params, ctx.current.file, primary.line, primary.col,
+                      format_path(mine[0].path) if mine else "", _dedupe(related))
 
 
 def _dedupe(locations: list[Location]) -> list[Location]:
@@ -301,7 +325,7 @@ def _label(ctx: RuleContext, ref: Ref) -> str:
     return ("上年报告" + text) if ref.root == "prev" else text
 
 
-def _describe(ctx: RuleContext, evaluator: Evaluator, node: Node, refs: list[Ref]) -> tuple[str, str]:
+def _describe(ctx: RuleContext, node: Node, refs: list[Ref]) -> tuple[str, str]:
     pair = sides(node)
     if pair is None:
         unique = list(dict.fromkeys((r.root, r.path, r.value) for r in refs))
@@ -310,7 +334,7 @@ def _describe(ctx: RuleContext, evaluator: Evaluator, node: Node, refs: list[Ref
     texts = []
     for side in pair:
         side_refs: list[Ref] = []
-        value = evaluator.eval(side, side_refs)
+        value = evaluate(side, ctx.roots, side_refs)
         texts.append((_unparse(ctx, side, side_refs), value))
     # A side that is one figure already shows its value: 「…」(20), not 「…」(20) = 20.
     (left, lv), (right, rv) = [(text if side[0] == "path" else f"{text} = {value}", value)
@@ -355,8 +379,8 @@ def carry_over(kind, data: dict, last: dict) -> dict:
         for bound in _bindings(rule, data, kind.index):
             target = _prepared_target(rule, bound)
             try:
-                value = Evaluator(roots).eval(_parsed(_fill(rule["expr"], bound)), [])
-            except Missing:
+                value = evaluate(_parsed(_fill(rule["expr"], bound), "number"), roots)
+            except (Missing, DivisionByZero, ExpressionError):
                 continue  # last year's format has no such figure
             parent = _container(data, target[:-1])
             if parent is not None and target[-1] in parent:
