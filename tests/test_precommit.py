@@ -76,6 +76,7 @@ def test_hook_accepts_a_valid_report_and_refuses_an_invalid_one(tmp_path):
     reports = tmp_path / "reports-repo"
     reports.mkdir()
     shutil.copytree(ROOT / "schemas", reports / "schemas")
+    shutil.copytree(ROOT / "templates", reports / "templates")  # validation renders, as build does
     (reports / "reports" / "zhifu-drc").mkdir(parents=True)
     seed = reports / "reports" / "zhifu-drc" / "2020.yaml"
     seed.write_bytes((ROOT / "reports" / "zhifu-drc" / "2020.yaml").read_bytes())

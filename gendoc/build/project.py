@@ -194,22 +194,26 @@ class Project:
             self._remember(path, report)
         return self._derived[key]
 
-    # -- building ---------------------------------------------------------------------------
-    def build(self, path: Path, out_dir: Path) -> ReportResult:
-        """Check, render every output of the kind, and write them atomically.
-
-        A report with errors writes nothing: its previous good outputs stay as they were.
-        """
-        from gendoc.render.engine import render_documents
-        from gendoc.build.atomic_write import write_if_changed
-
+    # -- rendering ---------------------------------------------------------------------------
+    def validate(self, path: Path) -> ReportResult:
+        """Everything `build` would find, without writing: the checks, then every narrative
+        rendered in its sandbox and every layout template run, the text thrown away."""
         result = self.check(path)
+        self._render(result, text=False)
+        return result
+
+    def _render(self, result: ReportResult, *, text: bool = True) -> dict[str, str] | None:
+        """Every output of the report's kind, or None when it has errors; the findings of
+        rendering are added to `result`. `text=False` skips the Markdown → HTML conversion
+        of narratives, which never fails: validation needs the findings, not the pages."""
         if not result.ok or result.report is None or result.kind is None:
-            return result
-        prev = self.previous(path, result.year) if result.year else None
+            return None
+        from gendoc.render.engine import render_documents
+
+        prev = self.previous(Path(result.file), result.year) if result.year else None
         formats = list(result.kind.outputs)
         outputs = render_documents(result.kind, result.report.data, prev.data if prev else None, formats,
-                                   result.report.sourcemap)
+                                   result.report.sourcemap, convert=text)
         rendered: dict[str, str] = {}
         for fmt in formats:
             out = outputs[fmt]
@@ -217,9 +221,21 @@ class Project:
                 if d not in result.diagnostics:  # narrative findings are shared by all formats
                     result.diagnostics.append(d)
             if out.text is None:
-                return result
+                return None
             rendered[fmt] = out.text
-        if not result.ok:
+        return rendered if result.ok else None
+
+    # -- building ---------------------------------------------------------------------------
+    def build(self, path: Path, out_dir: Path) -> ReportResult:
+        """Check, render every output of the kind, and write them atomically.
+
+        A report with errors writes nothing: its previous good outputs stay as they were.
+        """
+        from gendoc.build.atomic_write import write_if_changed
+
+        result = self.check(path)
+        rendered = self._render(result)
+        if rendered is None:
             return result
         for fmt, text in rendered.items():
             target = out_dir / result.agency / f"{result.year}.{fmt}"

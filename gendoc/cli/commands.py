@@ -52,7 +52,7 @@ def _exit_code(results: list, extra: list[Diagnostic]) -> int:
 
 def _validate(project: Project, args) -> int:
     files, problems = _targets(project, args)
-    results = [project.check(f) for f in files]
+    results = [project.validate(f) for f in files]
     _emit(args, problems + [d for r in results for d in r.diagnostics])
     _summary(args, results, problems, "checked")
     return _exit_code(results, problems)
@@ -84,7 +84,7 @@ def _new(project: Project, args) -> int:
     except ScaffoldError as exc:
         sys.stderr.write(f"gendoc new: {exc}\n")
         return EXIT_FINDINGS
-    result = project.check(made.path)
+    result = project.validate(made.path)
     _emit(args, result.diagnostics)
     sys.stderr.write(f"已生成 {made.path}（{made.kind.title}，起点：{made.source.name}）\n")
     return _exit_code([result], [])

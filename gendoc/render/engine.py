@@ -242,8 +242,12 @@ def render_document(kind, data: dict, prev: dict | None, fmt: str, sourcemap,
 
 
 def render_documents(kind, data: dict, prev: dict | None, formats: list[str], sourcemap,
-                     source_text: str | None = None) -> dict[str, Rendered]:
-    """Several formats of one report; the narrative is rendered against the figures once."""
+                     source_text: str | None = None, *, convert: bool = True) -> dict[str, Rendered]:
+    """Several formats of one report; the narrative is rendered against the figures once.
+
+    `convert=False` (validation) leaves the rendered narratives as they are instead of
+    converting their Markdown for each format: that step cannot fail, and it is the costly
+    part of a first render (markdown-it's import), so the findings are the same either way."""
     file = getattr(sourcemap, "file", "") or ""
     out: dict[str, Rendered] = {}
     for fmt in formats:
@@ -259,7 +263,8 @@ def render_documents(kind, data: dict, prev: dict | None, formats: list[str], so
         if diagnostics:
             out[fmt] = Rendered(None, diagnostics)
             continue
-        text, problems = _render_layout(kind, _with_narratives(data, texts, fmt), prev, fmt, file, figures)
+        text, problems = _render_layout(kind, _with_narratives(data, texts, fmt if convert else None), prev, fmt,
+                                        file, figures)
         out[fmt] = Rendered(text, problems)
     return out
 
@@ -289,9 +294,10 @@ def _narrative_texts(kind, data: dict, prev, sourcemap, source: "_Source") -> tu
     return texts, diagnostics
 
 
-def _with_narratives(data: dict, texts: dict[tuple, str], fmt: str) -> dict:
-    """The data with each narrative field replaced by its output; only the containers on the
-    way to a narrative field are copied (the figures are shared, never changed)."""
+def _with_narratives(data: dict, texts: dict[tuple, str], fmt: str | None) -> dict:
+    """The data with each narrative field replaced by its output (`fmt` None: the rendered
+    text as it is); only the containers on the way to a narrative field are copied (the
+    figures are shared, never changed)."""
     out = dict(data)
     copied = {id(out)}
     for path, text in texts.items():
@@ -303,7 +309,7 @@ def _with_narratives(data: dict, texts: dict[tuple, str], fmt: str) -> dict:
                 copied.add(id(child))
                 node[step] = child
             node = child
-        node[path[-1]] = narrative_output(text, fmt)
+        node[path[-1]] = narrative_output(text, fmt) if fmt else Markup(text)
     return out
 
 
