@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import copy
+import gc
 import dataclasses
 from decimal import Decimal
 from html.parser import HTMLParser
@@ -395,11 +396,29 @@ def test_output_is_deterministic_and_data_untouched(kind):
     data = derive(loaded.data)
     before = copy.deepcopy(data)
     first = {fmt: render_document(kind, data, None, fmt, loaded.sourcemap).text for fmt in ("html", "md")}
-    render_module._LAYOUT_ENVS.clear()
-    render_module._NARRATIVE_CACHE.clear()
+    render_module.clear_caches()
     second = {fmt: render_document(kind, data, None, fmt, loaded.sourcemap).text for fmt in ("html", "md")}
     assert first == second
     assert data == before
+
+
+def test_table_texts_live_and_die_with_their_environment(kind):
+    """Table markup is cached per environment: when environments are rebuilt, nothing of an
+    old one survives to be picked up by a new one (ids of freed objects are reused)."""
+    loaded = load_text(report_text(), "reports/test/2020.yaml")
+    data = derive(loaded.data)
+    render_module.clear_caches()
+    render_document(kind, data, None, "html", loaded.sourcemap)
+    assert len(render_module._TABLE_TEXT) == 1
+    render_module._LAYOUT_ENVS.clear()
+    gc.collect()
+    assert len(render_module._TABLE_TEXT) == 0
+    for _ in range(30):  # the id-keyed cache once put an HTML <table> into the Markdown
+        render_module._LAYOUT_ENVS.clear()
+        html = render_document(kind, data, None, "html", loaded.sourcemap).text
+        render_module._LAYOUT_ENVS.clear()
+        md = render_document(kind, data, None, "md", loaded.sourcemap).text
+        assert "<table" in html and "<table" not in md and "| 三、本年度办理结果 / （七）总计 |" in md
 
 
 def test_prev_is_available_to_narratives(kind):
@@ -440,3 +459,23 @@ def test_seed_report_renders_from_its_own_figures():
 def test_decimal_amount_typed_in_yaml_is_kept(kind):
     loaded = load_text(report_text(), "x.yaml")
     assert loaded.data["table2"]["art20_9"]["procurement"]["amount"] == Decimal("12.50")
+
+
+def test_gendoc_uses_no_private_jinja_attribute():
+    """A Jinja minor release may rename its private attributes: gendoc must not touch any
+    (`obj._name` where Jinja's own classes define `_name`)."""
+    import ast
+    import inspect
+
+    import jinja2
+    import jinja2.sandbox
+
+    private = {name for module in (jinja2, jinja2.sandbox) for _, cls in inspect.getmembers(module, inspect.isclass)
+               for name in dir(cls) if name.startswith("_") and not name.startswith("__")}
+    assert {"_undefined_exception", "_fail_with_undefined_error"} <= private
+    used = []
+    for path in sorted((ROOT / "gendoc").rglob("*.py")):
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+            if isinstance(node, ast.Attribute) and node.attr in private:
+                used.append(f"{path.relative_to(ROOT)}:{node.lineno}: {node.attr}")
+    assert used == []

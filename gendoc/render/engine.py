@@ -25,9 +25,10 @@ import difflib
 import functools
 import os
 import re
+import weakref
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Callable
+from typing import Any, Callable, cast
 
 from jinja2 import (
     ChoiceLoader,
@@ -37,6 +38,7 @@ from jinja2 import (
     StrictUndefined,
     TemplateError,
     TemplateNotFound,
+    TemplateRuntimeError,
     TemplateSyntaxError,
     Undefined,
     UndefinedError,
@@ -75,14 +77,17 @@ def _tagged_exception(exc: type, obj: Any, name: Any, message: str) -> Exception
 
 
 class _Undefined(StrictUndefined):
-    """StrictUndefined whose error carries the object and the name (for "did you mean")."""
+    """StrictUndefined whose error carries the object and the name (for "did you mean").
+
+    Only Jinja's public surface is used: the constructor's documented `exc` argument (what
+    the undefined raises) receives a factory that tags the exception it makes."""
 
     __slots__ = ()
 
     def __init__(self, hint: str | None = None, obj: Any = missing, name: str | None = None,
-                 exc: type = UndefinedError) -> None:
-        super().__init__(hint, obj, name, exc)
-        self._undefined_exception = functools.partial(_tagged_exception, exc, obj, name)
+                 exc: type[TemplateRuntimeError] = UndefinedError) -> None:
+        tagged = functools.partial(_tagged_exception, exc, obj, name)
+        super().__init__(hint, obj, name, cast("type[TemplateRuntimeError]", tagged))
 
 
 class _DataFirst:
@@ -124,7 +129,7 @@ def _strict(filter_: Callable[..., str]) -> Callable[..., str]:
     def wrapper(*args: Any, **kwargs: Any) -> str:
         for arg in (*args, *kwargs.values()):
             if isinstance(arg, Undefined):
-                arg._fail_with_undefined_error()
+                str(arg)  # a StrictUndefined raises its UndefinedError when printed
         return filter_(*args, **kwargs)
 
     return wrapper
@@ -365,10 +370,20 @@ class _Source:
 
 # -- layout ----------------------------------------------------------------------------------
 
-# Rendered table markup with slots, by (environment, table key): see `filled_table` below.
-# Environments live for the whole process (_LAYOUT_ENVS), so their ids are stable; a process
-# renders with the templates as they were when it started (a CLI run, a test's own copy).
-_TABLE_TEXT: dict[tuple[int, str], list[str]] = {}
+# Rendered table markup with slots, by environment, then table key: see `filled_table` below.
+# Keyed by the environment object itself (weakly), so the texts live exactly as long as the
+# templates they were rendered from: a rebuilt environment can never meet another's texts.
+_TABLE_TEXT: weakref.WeakKeyDictionary[Environment, dict[str, list[str]]] = weakref.WeakKeyDictionary()
+
+
+def clear_caches() -> None:
+    """Forget every environment and what was rendered with it (templates changed on disk in
+    a long-lived process)."""
+    global _NARRATIVE_ENV
+    _LAYOUT_ENVS.clear()
+    _NARRATIVE_CACHE.clear()
+    _NARRATIVE_ENV = None
+    _TABLE_TEXT.clear()
 
 
 def _escape_html(text: str) -> str:
@@ -404,10 +419,12 @@ def _render_layout(kind, data: dict, prev, fmt: str, data_file: str,
     def filled_table(key: str, macro: Callable[[Grid], str]) -> Markup:
         """`macro(grid)` for this report's table `key`. The macro runs once per kind on the
         table's shape (slots for figures); each report only fills in its figures."""
-        cache_key = (id(env), key)
-        parts = _TABLE_TEXT.get(cache_key)
+        tables = _TABLE_TEXT.get(env)
+        if tables is None:
+            tables = _TABLE_TEXT[env] = {}
+        parts = tables.get(key)
         if parts is None:
-            parts = _TABLE_TEXT[cache_key] = split_slots(str(macro(shape_grid(kind.index, key))))
+            parts = tables[key] = split_slots(str(macro(shape_grid(kind.index, key))))
         return Markup(fill_slots(kind.index, data, parts, escape, figures))
 
     context: dict[str, Any] = dict(data)
