@@ -153,3 +153,18 @@ def worst(diagnostics: Iterable[Diagnostic]) -> str | None:
 def status_of(diagnostics: Iterable[Diagnostic]) -> str:
     """clean / warnings / errors: what summaries, the index page and exit codes go by."""
     return {None: "clean", INFO: "clean", WARNING: "warnings", ERROR: "errors"}[worst(diagnostics)]
+
+
+# Findings by class, for overviews: a code's letters before its digits name its class.
+CODE_CLASSES = {
+    "F": "文件", "Y": "YAML 语法", "K": "报告格式", "S": "数据项", "R": "勾稽关系", "N": "正文",
+}
+RULE_CLASS = "勾稽关系"  # findings of a kind's own rules carry the rule's id (T3-1, X-1, …)
+
+
+def code_class(code: str) -> str:
+    """The class of a finding code in Chinese: 文件, 数据项, 勾稽关系, 正文, …"""
+    letters = code.rstrip("0123456789")
+    if letters in CODE_CLASSES:
+        return CODE_CLASSES[letters]
+    return RULE_CLASS if "-" in code else "其他"

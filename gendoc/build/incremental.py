@@ -21,7 +21,7 @@ from gendoc.diagnostics import Diagnostic, Location, status_of
 from gendoc.build.project import REPORT_SUFFIXES, Project, report_identity
 
 STATE_FILE = ".gendoc-state.json"
-STATE_VERSION = 2
+STATE_VERSION = 3
 PARALLEL_THRESHOLD = 24  # below this, starting worker processes costs more than it saves
 
 
@@ -40,6 +40,11 @@ class Summary:
     stamp: str = ""     # sizes and modification times those bytes were read at
     outputs: dict[str, str] = field(default_factory=dict)
     diagnostics: list[Diagnostic] = field(default_factory=list)
+    # What the overview shows (gendoc/build/overview_data.py `report_facts`).
+    published: str = ""
+    draft: bool = False
+    measures: dict[str, int | str | None] = field(default_factory=dict)
+    figures: dict[str, list] = field(default_factory=dict)
     reused: bool = False
 
     @property
@@ -141,16 +146,20 @@ def save_state(out_dir: Path, summaries: list[Summary]) -> None:
 # -- building ---------------------------------------------------------------------------------
 
 def summarise(project: Project, path: Path, out_dir: Path, fingerprint: str) -> Summary:
+    from gendoc.build.overview_data import report_facts
+
     result = project.build(path, out_dir)
     name = ""
-    if result.report is not None:
+    facts: dict = {}
+    if result.report is not None and result.kind is not None:
         agency = result.report.data.get("agency")
         name = agency.get("name", "") if isinstance(agency, dict) else ""
+        facts = report_facts(result.kind, result.report.data)
     return Summary(
         file=result.file, agency=result.agency, year=result.year,
         kind_id=result.kind.id if result.kind else None, kind_title=result.kind.title if result.kind else "",
         agency_name=name if isinstance(name, str) else "", fingerprint=fingerprint,
-        outputs={fmt: str(p) for fmt, p in result.outputs.items()}, diagnostics=result.diagnostics,
+        outputs={fmt: str(p) for fmt, p in result.outputs.items()}, diagnostics=result.diagnostics, **facts,
     )
 
 

@@ -66,11 +66,10 @@ def _build(project: Project, args) -> int:
     full = not args.paths  # only a build of everything may drop outputs of deleted reports
     built = build_all(project, files, out_dir, jobs=args.jobs, full=full, force=args.force)
     summaries = built.summaries
-    if full and (built.changed or not (out_dir / "index.html").exists()):
-        from gendoc.build.index_page import render_index
-        from gendoc.build.atomic_write import write_if_changed
+    if full:
+        from gendoc.build.overview_pages import write_overview
 
-        write_if_changed(out_dir / "index.html", render_index(summaries, out_dir, project.root / "templates"))
+        problems += write_overview(summaries, project.kinds, project.root / "templates", out_dir)
     _emit(args, problems + [d for s in summaries for d in s.diagnostics])
     _summary(args, summaries, problems, "built")
     return _exit_code(summaries, problems)

@@ -41,6 +41,9 @@ class Kind:
     schema: dict
     schema_uri: str
     documents: dict[str, dict] = field(repr=False)
+    # What the overview of many agencies shows for this kind (kind.yaml `overview`): tables
+    # summed over a region, measures compared year over year, charts. Empty: none of it.
+    overview: dict[str, Any] = field(default_factory=dict, repr=False)
     # What later stages compile from this kind once per process (the schema gate, the
     # jsonschema validator), kept here so it lives and dies with the kind it came from.
     compiled: dict[str, Any] = field(default_factory=dict, repr=False, compare=False)
@@ -144,6 +147,7 @@ class KindRegistry:
             schema=docs[uri],
             schema_uri=uri,
             documents=docs,
+            overview=dict(meta.get("overview") or {}),
         )
 
     def get(self, kind_id: str) -> Kind | None:

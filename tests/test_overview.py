@@ -1,0 +1,174 @@
+"""The overview of many agencies: statuses, region totals, year-over-year changes, safe links."""
+from __future__ import annotations
+
+import re
+import shutil
+from html.parser import HTMLParser
+from pathlib import Path
+from urllib.parse import urlsplit
+
+import pytest
+
+from gendoc.build.incremental import Summary
+from gendoc.build.overview_data import overview_of
+from gendoc.build.overview_pages import href
+from gendoc.cli.main import main
+from gendoc.diagnostics import ERROR, WARNING, Diagnostic
+from gendoc.kind.registry import KindRegistry
+
+from tests.conftest import replace_once
+
+
+class Rows(HTMLParser):
+    """Every table row of a page as the texts of its cells, and every link."""
+
+    def __init__(self):
+        super().__init__(convert_charrefs=True)
+        self.rows: list[list[str]] = []
+        self.links: list[str] = []
+        self._cell: list[str] | None = None
+
+    def handle_starttag(self, tag, attrs):
+        if tag == "tr":
+            self.rows.append([])
+        elif tag in ("td", "th"):
+            self._cell = []
+        elif tag == "a":
+            self.links.append(dict(attrs)["href"])
+
+    def handle_endtag(self, tag):
+        if tag in ("td", "th") and self._cell is not None:
+            self.rows[-1].append("".join(self._cell).strip())
+            self._cell = None
+
+    def handle_data(self, data):
+        if self._cell is not None:
+            self._cell.append(data)
+
+
+def page(path: Path) -> Rows:
+    parsed = Rows()
+    parsed.feed(path.read_text(encoding="utf-8"))
+    return parsed
+
+
+def row(parsed: Rows, first: str) -> list[str]:
+    return next(r for r in parsed.rows if r and r[0].startswith(first))
+
+
+def build(project: Path, out: Path) -> int:
+    return main(["build", "--root", str(project), "-o", str(out)])
+
+
+@pytest.fixture
+def two_agencies(project: Path) -> Path:
+    shutil.copytree(project / "reports" / "sample-bureau", project / "reports" / "sample-two")
+    return project
+
+
+def test_region_totals_sum_final_reports_in_the_official_layout(two_agencies, tmp_path, capsys):
+    out = tmp_path / "out"
+    assert build(two_agencies, out) == 0
+    year = page(out / "index-2022.html")
+    # 一、本年新收: 61 in each sample report, 122 for the two, in the 总计 column.
+    assert row(year, "一、本年新收政府信息公开申请数量")[-1] == "122"
+    assert row(year, "一、本年新收政府信息公开申请数量")[1] == "90"  # 自然人 45 + 45
+    text = (out / "index-2022.html").read_text(encoding="utf-8")
+    assert "合计纳入 2 份已定稿且校验无错误的报告（该年度此格式共 2 份" in text
+    # A report with an error is listed as 错误 and left out of the totals.
+    report = two_agencies / "reports" / "sample-two" / "2022.yaml"
+    report.write_text(replace_once(report.read_text(encoding="utf-8"), "natural: 45", "natural: 46"), encoding="utf-8")
+    assert build(two_agencies, out) == 1
+    year = page(out / "index-2022.html")
+    assert row(year, "一、本年新收政府信息公开申请数量")[-1] == "61"
+    assert "合计纳入 1 份已定稿且校验无错误的报告（该年度此格式共 2 份" in (out / "index-2022.html").read_text(encoding="utf-8")
+    listed = row(year, "示例区示例局（样例数据）sample-two")
+    assert listed[1] == "错误" and int(listed[2]) >= 1
+    assert "勾稽关系" in listed[4]
+    capsys.readouterr()
+
+
+def test_missing_and_late_reports(project, tmp_path):
+    out = tmp_path / "out"
+    report = project / "reports" / "sample-bureau" / "2022.yaml"
+    report.write_text(replace_once(report.read_text(encoding="utf-8"), 'published: "2023-01-18"',
+                                   'published: "2023-02-01"'), encoding="utf-8")
+    assert build(project, out) == 0
+    # zhifu-drc reported for 2020 only: 2021 and 2022 (the newest year) are missing.
+    for year in (2021, 2022):
+        listed = row(page(out / f"index-{year}.html"), "烟台市芝罘区发展和改革局")
+        assert listed[1] == "缺失" and listed[-1] == "—"
+    assert row(page(out / "index-2022.html"), "示例区示例局")[1] == "通过逾期"
+    assert row(page(out / "index-2021.html"), "示例区示例局")[1] == "通过"
+    years = page(out / "index.html")
+    assert row(years, "2022年度")[1:] == ["2", "1", "0", "0", "0", "1", "1", "1"]
+    assert row(years, "2020年度")[1:] == ["1", "1", "0", "0", "0", "0", "0", "1"]
+
+
+def test_agency_page_puts_years_side_by_side_with_changes(project, tmp_path):
+    out = tmp_path / "out"
+    assert build(project, out) == 0
+    agency = page(out / "sample-bureau" / "index.html")
+    assert row(agency, "项目") == ["项目", "2021年度", "2022年度"]
+    assert row(agency, "本年新收申请") == ["本年新收申请", "54", "61（+7（+13%））"]
+    assert row(agency, "行政诉讼") == ["行政诉讼", "1", "2（+1（+100%））"]
+    assert "../sample-bureau/2021.html" in agency.links and "../index-2022.html" in agency.links
+    zhifu = page(out / "zhifu-drc" / "index.html")
+    assert row(zhifu, "状态") == ["状态", "通过", "缺失", "缺失"]
+    svg = (out / "sample-bureau" / "index.html").read_text(encoding="utf-8")
+    # The charts carry their figures as text: 2022's outcome mix, 28 of 62 予以公开.
+    assert "2022年：予以公开28件（45.2%）" in svg
+
+
+def test_statuses_of_drafts_errors_and_findings_by_class():
+    kinds = KindRegistry(Path(__file__).resolve().parent.parent)
+
+    def summary(agency, year, *, draft=False, findings=(), published="2023-01-10"):
+        return Summary(file=f"reports/{agency}/{year}.yaml", agency=agency, year=year, kind_id="annual-report-2021",
+                       agency_name=agency.upper(), published=published, draft=draft,
+                       diagnostics=[Diagnostic(sev, code, {}, "f") for sev, code in findings])
+
+    overview = overview_of([
+        summary("a", 2020, published="2021-01-31"),   # due date itself: on time
+        summary("a", 2022, draft=True, published=""),
+        summary("b", 2022, findings=[(ERROR, "T3-1"), (ERROR, "S001"), (WARNING, "N003")]),
+        summary("c", 2021, published="2022-02-01"),
+    ], kinds)
+    statuses = {(e.agency, v.year): e.statuses for v in overview.years for e in v.entries}
+    assert statuses == {
+        ("a", 2020): ["pass"], ("a", 2021): ["missing"], ("a", 2022): ["draft"],
+        ("b", 2022): ["error"], ("c", 2021): ["pass", "late"], ("c", 2022): ["missing"],
+    }
+    b = next(e for e in overview.years[0].entries if e.agency == "b")
+    assert (b.errors, b.warnings, b.classes) == (2, 1, {"勾稽关系": 1, "数据项": 1, "正文": 1})
+
+
+@pytest.mark.parametrize("agency", ["javascript:document.body.innerHTML='X'%2F%2F", "dept#1", "q?x=1", "a b", "中文"])
+def test_links_are_percent_encoded_path_segments(project, tmp_path, agency):
+    shutil.move(project / "reports" / "sample-bureau", project / "reports" / agency)
+    out = tmp_path / "out"
+    assert build(project, out) == 0
+    links = page(out / "index.html").links
+    expected = href(agency, "2022.html")
+    assert expected in links
+    # No link has a scheme, a query or a fragment (but the year pages' own status filter):
+    # each leads to a file of the build.
+    for link in links:
+        parts = urlsplit(link)
+        assert parts.scheme == parts.netloc == parts.fragment == "", link
+        assert parts.query == "" or re.fullmatch(r"index-\d{4}\.html\?status=[a-z]+", link), link
+    assert (out / agency / "2022.html").is_file()
+    assert href(agency, "index.html") in links and (out / agency / "index.html").is_file()
+
+
+def test_overview_pages_follow_removed_agencies_and_are_not_rewritten_needlessly(project, tmp_path):
+    out = tmp_path / "out"
+    assert build(project, out) == 0
+    index = out / "index.html"
+    stamp = index.stat().st_mtime_ns
+    assert build(project, out) == 0
+    assert index.stat().st_mtime_ns == stamp
+    shutil.rmtree(project / "reports" / "zhifu-drc")
+    assert build(project, out) == 0
+    assert not (out / "zhifu-drc").exists() and not (out / "index-2020.html").exists()
+    assert "zhifu-drc" not in index.read_text(encoding="utf-8")
