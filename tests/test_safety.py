@@ -1,7 +1,10 @@
 """Nothing the user wrote is touched; a failing report never damages its last good output."""
 from __future__ import annotations
 
+import errno
 import hashlib
+import os
+import tempfile
 from pathlib import Path
 
 from gendoc.cli.main import main
@@ -16,8 +19,8 @@ def tree_digest(*folders: Path) -> dict[str, str]:
 
 def test_validate_and_build_never_modify_inputs(project, tmp_path, capsys):
     before = tree_digest(project / "reports", project / "templates", project / "schemas")
-    assert main(["validate", "--root", str(project)]) in (0, 1)
-    assert main(["build", "--root", str(project), "-o", str(tmp_path / "out")]) in (0, 1)
+    assert main(["validate", "--root", str(project)]) == 0
+    assert main(["build", "--root", str(project), "-o", str(tmp_path / "out")]) == 0
     broken = project / "reports" / "zhifu-drc" / "2020.yaml"
     text = broken.read_text(encoding="utf-8")
     broken.write_text(replace_once(text, "granted: {natural: 7", "granted: {natural: 9"), encoding="utf-8")
@@ -52,3 +55,67 @@ def test_write_if_changed_is_atomic_and_lazy(tmp_path):
     assert write_if_changed(target, "二") is True
     assert target.read_text(encoding="utf-8") == "二"
     assert [p.name for p in target.parent.iterdir()] == ["b.html"]
+
+
+def test_a_replaced_output_is_a_new_file_never_rewritten_in_place(tmp_path):
+    """A reader holding the old file (here: a second link to it) keeps reading the old
+    content whole: the new one is a different file renamed over it."""
+    target = tmp_path / "b.html"
+    write_if_changed(target, "旧" * 1000)
+    reader = tmp_path / "reader.html"
+    os.link(target, reader)
+    write_if_changed(target, "新")
+    assert reader.read_text(encoding="utf-8") == "旧" * 1000
+    assert target.read_text(encoding="utf-8") == "新"
+    assert os.stat(target).st_mode & 0o777 == 0o666 & ~_umask()  # published, not owner-only
+
+
+def _umask() -> int:
+    mask = os.umask(0)
+    os.umask(mask)
+    return mask
+
+
+def test_a_failed_write_leaves_the_old_file_and_no_temporary(tmp_path, monkeypatch):
+    target = tmp_path / "b.html"
+    write_if_changed(target, "旧")
+
+    def full_disk(*args, **kwargs):
+        raise OSError(errno.ENOSPC, "No space left on device")
+    monkeypatch.setattr(os, "replace", full_disk)
+    try:
+        write_if_changed(target, "新")
+    except OSError as exc:
+        assert exc.errno == errno.ENOSPC
+    else:
+        raise AssertionError("the failure must reach the caller")
+    assert target.read_text(encoding="utf-8") == "旧"
+    assert [p.name for p in tmp_path.iterdir()] == ["b.html"]
+
+
+def test_html_and_markdown_are_written_as_a_pair(project, tmp_path, monkeypatch, capsys):
+    """When one output of a report cannot be written, none is replaced: a new HTML never
+    stands beside an old Markdown."""
+    out = tmp_path / "out"
+    report = project / "reports" / "zhifu-drc" / "2020.yaml"
+    assert main(["build", "--root", str(project), "-o", str(out), str(report)]) == 0
+    html, md = out / "zhifu-drc" / "2020.html", out / "zhifu-drc" / "2020.md"
+    before = {p: p.read_bytes() for p in (html, md)}
+    text = report.read_text(encoding="utf-8").replace("收到政府信息公开申请", "共收到政府信息公开申请")
+    report.write_text(text, encoding="utf-8")
+    real_mkstemp = tempfile.mkstemp
+
+    def no_room_for_markdown(*args, **kwargs):
+        if str(kwargs.get("prefix", "")).startswith(".2020.md."):
+            raise OSError(errno.ENOSPC, "No space left on device", str(md))
+        return real_mkstemp(*args, **kwargs)
+    monkeypatch.setattr(tempfile, "mkstemp", no_room_for_markdown)
+    assert main(["build", "--root", str(project), "-o", str(out), str(report)]) == 1
+    assert f"{md}: error[F005]: 无法写入输出文件 {md}：No space left on device" in capsys.readouterr().out
+    assert {p: p.read_bytes() for p in (html, md)} == before
+    assert sorted(p.name for p in html.parent.iterdir()) == ["2020.html", "2020.md"]
+    monkeypatch.setattr(tempfile, "mkstemp", real_mkstemp)
+    # a failed write is tried again by the next build, though the report has not changed
+    assert main(["build", "--root", str(project), "-o", str(out), str(report)]) == 0
+    assert "共收到政府信息公开申请" in html.read_text(encoding="utf-8")
+    assert "共收到政府信息公开申请" in md.read_text(encoding="utf-8")

@@ -13,29 +13,55 @@ _MODE = 0o666 & ~_UMASK
 
 
 def write_if_changed(target: Path, content: str) -> bool:
-    """Atomically replace `target` with `content`; return False when it already held it.
+    """Atomically replace `target` with `content`; return False when it already held it."""
+    return bool(write_together({target: content}))
 
-    The temporary file lives in the target's folder so that the final rename is atomic on
-    the same file system: a reader (or a crash) sees the old file or the new one, never a
-    mix. Unchanged outputs keep their modification time, which keeps downstream tools quiet.
+
+def write_together(files: dict[Path, str]) -> list[Path]:
+    """Write several outputs of one report as a set; return the ones that changed.
+
+    Every changed file is first written in full to a temporary file beside its target (the
+    same file system, so the rename is atomic): a reader or a crash sees the old file or the
+    new one, never a mix. Only when all are staged are they renamed into place, one after
+    the other; a failure while staging (full disk, a folder that cannot be written) leaves
+    every target as it was — a new HTML never stands beside an old Markdown. Unchanged
+    outputs keep their modification time, which keeps downstream tools quiet.
     """
-    data = content.encode("utf-8")
+    staged: list[tuple[str, Path]] = []
     try:
-        if target.stat().st_size == len(data) and target.read_bytes() == data:
-            return False
+        for target, content in files.items():
+            data = content.encode("utf-8")
+            if _holds(target, data):
+                continue
+            staged.append((_stage(target, data), target))
+        for tmp, target in staged:
+            os.replace(tmp, target)
+    except BaseException:
+        for tmp, _ in staged:
+            try:
+                os.unlink(tmp)
+            except FileNotFoundError:
+                pass  # already renamed into place
+        raise
+    return [target for _, target in staged]
+
+
+def _holds(target: Path, data: bytes) -> bool:
+    try:
+        return target.stat().st_size == len(data) and target.read_bytes() == data
     except FileNotFoundError:
-        pass
+        return False
+
+
+def _stage(target: Path, data: bytes) -> str:
+    """`data` in a new temporary file beside `target`; its name."""
     target.parent.mkdir(parents=True, exist_ok=True)
     fd, tmp = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=target.parent)
     try:
         with os.fdopen(fd, "wb") as handle:
             handle.write(data)
         os.chmod(tmp, _MODE)
-        os.replace(tmp, target)
     except BaseException:
-        try:
-            os.unlink(tmp)
-        except FileNotFoundError:
-            pass
+        os.unlink(tmp)
         raise
-    return True
+    return tmp

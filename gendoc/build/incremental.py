@@ -22,6 +22,9 @@ from gendoc.build.project import REPORT_SUFFIXES, Project, report_identity
 
 STATE_FILE = ".gendoc-state.json"
 STATE_VERSION = 3
+# Findings about the machine, not the report (an output that could not be written): the
+# next build tries again even when nothing changed.
+RETRIED = {"F005"}
 PARALLEL_THRESHOLD = 24  # below this, starting worker processes costs more than it saves
 
 
@@ -225,7 +228,8 @@ def build_all(project: Project, files: list[Path], out_dir: Path, *, jobs: int |
         fingerprint, content, stamp = prints.of(path, old.kind_id if old else None, old)
         marks[key] = (content, stamp)
         outputs_present = old is not None and all(Path(p).exists() for p in old.outputs.values())
-        if old is not None and old.fingerprint == fingerprint and outputs_present and (old.outputs or not old.ok):
+        if (old is not None and old.fingerprint == fingerprint and outputs_present and (old.outputs or not old.ok)
+                and not any(d.code in RETRIED for d in old.diagnostics)):
             old.content, old.stamp = content, stamp
             summaries.append(old)
         else:

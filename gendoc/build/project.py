@@ -231,21 +231,22 @@ class Project:
 
         A report with errors writes nothing: its previous good outputs stay as they were.
         """
-        from gendoc.build.atomic_write import write_if_changed
+        from gendoc.build.atomic_write import write_together
 
         result = self.check(path)
         rendered = self._render(result)
         if rendered is None:
             return result
-        for fmt, text in rendered.items():
-            target = out_dir / result.agency / f"{result.year}.{fmt}"
-            try:
-                write_if_changed(target, text)
-            except OSError as exc:
-                result.diagnostics.append(Diagnostic(
-                    ERROR, "F005", {"target": str(target), "reason": exc.strerror or str(exc)}, str(target)))
-                return result
-            result.outputs[fmt] = target
+        targets = {fmt: out_dir / result.agency / f"{result.year}.{fmt}" for fmt in rendered}
+        try:
+            # all outputs of the report, or none: never a new HTML beside an old Markdown
+            write_together({targets[fmt]: text for fmt, text in rendered.items()})
+        except OSError as exc:
+            failed = exc.filename or next(iter(targets.values()))
+            result.diagnostics.append(Diagnostic(
+                ERROR, "F005", {"target": str(failed), "reason": exc.strerror or str(exc)}, str(failed)))
+            return result
+        result.outputs.update(targets)
         return result
 
 
