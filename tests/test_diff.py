@@ -83,7 +83,7 @@ def test_changed_figure_label_old_new_every_moved_total_and_broken_rule(repo, ca
     assert f"{SEED_REL}:" in broken[0]  # where to look: file:line:col
     # typed figures first, then totals, then rules
     assert out.index("填报的数据") < out.index("随之变动的合计") < out.index("规则状态变化")
-    assert "共比较 3 份报告：1 份有变化，0 份新增，0 份删除" in out
+    assert "共比较 7 份报告：1 份有变化，0 份新增，0 份删除" in out
 
 
 def test_first_application_row_as_in_the_issue(repo, capsys):

@@ -47,12 +47,14 @@ def new_report(project: Project, agency: str, year: int) -> Scaffolded:
     source = latest_report(folder, year)
     if source is None:
         raise ScaffoldError(f"reports/{agency}/ 下没有 {year} 年以前的报告可作为起点（no earlier report of {agency}）")
-    kind = project.kinds.for_year(year)
+    last = project.check(source)
+    if last.report is None or not last.ok or last.kind is None:
+        raise ScaffoldError(f"{source} 有错误，请先修正（fix its errors first: gendoc validate {source}）")
+    # The same document, in the format its family uses for that year (a 2020 annual report
+    # becomes a 2021-format one; a website's form stays a website's form).
+    kind = project.kinds.for_year(year, last.kind.family)
     if kind is None:
         raise ScaffoldError(f"没有适用于 {year} 年度的报告格式（no format covers {year}）")
-    last = project.check(source)
-    if last.report is None or not last.ok:
-        raise ScaffoldError(f"{source} 有错误，请先修正（fix its errors first: gendoc validate {source}）")
     data = _next_year(kind, last.report.data, last.kind, year)
     header = [f"# yaml-language-server: $schema=../../schemas/{kind.id}/schema.json",
               f"# {year}年度报告，由 gendoc new 从 {source.name} 生成：数字已清零（按本格式规定从上年带入的除外），请填写本年数字并修改正文。"]

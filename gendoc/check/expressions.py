@@ -3,11 +3,12 @@
     table3.new_received.natural + table3.carried_over.natural == table3.results.total.natural
     sum(table3.results.denied.*.total) + sum(proactive.categories.count)
     year >= kind.first_year and year <= kind.last_year
+    form.media.has_media == "否" and not filled(form.media.weibo.*)
 
-Numbers, data paths (`*` takes every key or item of one level; a path step applied to a list
-applies to each item), + - * /, comparisons, and/or/not, and sum/abs/min/max. Nothing else:
-no attribute access into Python objects, no calls beyond those four, so a kind's rules file
-cannot run code.
+Numbers, quoted text, data paths (`*` takes every key or item of one level; a path step
+applied to a list applies to each item), + - * /, comparisons, and/or/not, sum/abs/min/max,
+and `filled(path, …)`. Nothing else: no attribute access into Python objects, no calls
+beyond those, so a kind's rules file cannot run code.
 
 Meaning, checked when the text is parsed (`ExpressionError` otherwise):
 - figures are whole numbers or exact decimals (never floats); `+ - *` are exact, `/` gives
@@ -17,7 +18,14 @@ Meaning, checked when the text is parsed (`ExpressionError` otherwise):
 - a path with `*` names several figures: it is allowed only as an argument of sum, min or
   max (`sum(t.*.n) >= 0`, never `t.*.n >= 0`); abs takes exactly one figure;
 - arithmetic and comparisons take figures, and/or/not take comparisons (a figure is not a
-  truth value); `null` may only be compared with `==` or `!=`.
+  truth value); `null` may only be compared with `==` or `!=`;
+- quoted text ("是") is compared with `==` or `!=` only, with another text or with a path,
+  which then names a text (a yes/no answer, a choice); a path that holds no text there means
+  the rule does not apply, as for an absent figure;
+- `filled(p, …)` is true when any of the places named holds something — a figure, text that
+  is not blank, a row with anything in it (`*` allowed) — and false when all are absent or
+  empty: the one test that reads absent places rather than skipping the rule (form rows that
+  must be blank, or where at least one must be filled in).
 
 One evaluator: an expression is compiled once into closures. Evaluating records nothing
 (`evaluate(node, roots)`) unless a list is given to collect every figure read, in order,
@@ -32,7 +40,7 @@ from functools import lru_cache
 from typing import Any, Callable, Iterator, Union
 
 _TOKEN = re.compile(
-    r"\s*(?:(?P<num>\d+(?:\.\d+)?)|(?P<op>==|!=|<=|>=|[-+*/<>(),])|(?P<path>[A-Za-z_][\w]*(?:\.(?:[A-Za-z_]\w*|\*|\d+))*))"
+    r"\s*(?:(?P<num>\d+(?:\.\d+)?)|(?P<str>\"[^\"\n]*\"|'[^'\n]*')|(?P<op>==|!=|<=|>=|[-+*/<>(),])|(?P<path>[A-Za-z_][\w]*(?:\.(?:[A-Za-z_]\w*|\*|\d+))*))"
 )
 _KEYWORDS = {"and", "or", "not", "null"}
 #: The functions, with whether they take any number of figures (True) or exactly one.
@@ -46,6 +54,7 @@ _COMPARE: dict[str, Callable[[Any, Any], bool]] = {
     "==": lambda a, b: a == b, "!=": lambda a, b: a != b, "<=": lambda a, b: a <= b,
     ">=": lambda a, b: a >= b, "<": lambda a, b: a < b, ">": lambda a, b: a > b,
 }
+FILLED = "filled"  # filled(path, …): whether any of the places holds something
 ROOTS = ("prev", "kind")  # path heads that name another document than the report itself
 
 # Sums, differences and products of figures are exact: 60 digits hold any figure a report
@@ -72,7 +81,7 @@ class DivisionByZero(Exception):
         self.divisor = unparse(divisor)  # as written in the rule
 
 
-# Nodes are tuples: ("num", v) ("path", steps) ("call", name, (args…)) ("bin", op, a, b)
+# Nodes are tuples: ("num", v) ("str", text) ("filled", (path nodes…)) ("path", steps) ("call", name, (args…)) ("bin", op, a, b)
 # ("cmp", op, a, b) ("and", a, b) ("or", a, b) ("not", a) ("neg", a)
 Node = tuple
 Number = Union[int, Decimal]
@@ -169,6 +178,8 @@ class _Parser:
         kind, value = self.take()
         if kind == "num":
             return ("num", Decimal(value) if "." in value else int(value))
+        if kind == "str":
+            return ("str", value[1:-1])
         if kind == "kw" and value == "null":
             return ("num", None)
         if kind == "op" and value == "(":
@@ -177,6 +188,11 @@ class _Parser:
             return node
         if kind == "path":
             if self.accept("("):
+                if value == FILLED:
+                    args = self._args()
+                    if not all(a[0] == "path" for a in args):
+                        raise ExpressionError(f"{FILLED}() takes data paths only, in: {self.text}")
+                    return ("filled", args)
                 if value not in FUNCTIONS:
                     raise ExpressionError(f"unknown function {value}() in: {self.text}")
                 args = () if self.accept(")") else self._args()
@@ -195,13 +211,17 @@ class _Parser:
 # -- what each node gives: checked once, when the text is parsed -----------------------------
 
 _KIND_WORDS = {"number": "a figure", "list": "several figures (a `*` path)", "truth": "a truth value",
-               "null": "null"}
+               "null": "null", "text": "text"}
 
 
 def _type_of(node: Node, text: str) -> str:
     op = node[0]
     if op == "num":
         return "null" if node[1] is None else "number"
+    if op == "str":
+        return "text"
+    if op == "filled":
+        return "truth"
     if op == "path":
         return "list" if "*" in node[1] else "number"
     if op == "call":
@@ -219,6 +239,11 @@ def _type_of(node: Node, text: str) -> str:
             _expect(operand, "number", f"'{node[1] if op == 'bin' else '-'}'", text)
         return "number"
     if op == "cmp":
+        if _text_comparison(node):
+            if node[1] not in ("==", "!=") or not all(side[0] in ("str", "path") and _type_of(side, text) != "list"
+                                                     for side in node[2:]):
+                raise ExpressionError(f"text is compared with == or != only, with a text or one path, in: {text}")
+            return "truth"
         kinds = [_type_of(side, text) for side in node[2:]]
         allowed = ("number", "null") if node[1] in ("==", "!=") else ("number",)
         for kind in kinds:
@@ -234,6 +259,10 @@ def _type_of(node: Node, text: str) -> str:
             _expect(operand, "truth", f"'{op}'", text)
         return "truth"
     raise ExpressionError(f"unknown node {op}")  # pragma: no cover — the parser makes no other
+
+
+def _text_comparison(node: Node) -> bool:
+    return node[0] == "cmp" and any(side[0] == "str" for side in node[2:])
 
 
 def _expect(node: Node, kind: str, where: str, text: str) -> None:
@@ -288,6 +317,10 @@ def unparse(node: Node) -> str:
     op = node[0]
     if op == "num":
         return "null" if node[1] is None else str(node[1])
+    if op == "str":
+        return f'"{node[1]}"'
+    if op == "filled":
+        return f"{FILLED}({', '.join(unparse(a) for a in node[1])})"
     if op == "path":
         return ".".join(map(str, node[1]))
     if op == "call":
@@ -375,12 +408,57 @@ def _figures(steps: tuple, roots: dict[str, Any], refs: Refs) -> list[Any]:
     return [r.value for r in found]
 
 
+def is_filled(value: Any) -> bool:
+    """A place that holds something: a figure, text that is not blank, a non-empty row."""
+    if isinstance(value, str):
+        return value.strip() != ""
+    if isinstance(value, (list, dict)):
+        return bool(value)
+    return value is not None
+
+
+def _filled(paths: tuple, roots: dict[str, Any], refs: Refs) -> bool:
+    found: list[Ref] = []
+    for node in paths:
+        try:
+            found.extend(r for r in resolve(node[1], roots) if is_filled(r.value))
+        except Missing:  # an absent place is an empty one
+            continue
+    if refs is not None:
+        refs.extend(found)
+    return bool(found)
+
+
+def _compile_text(node: Node) -> Compiled:
+    """One side of a text comparison: quoted text, or a path that must hold text."""
+    if node[0] == "str":
+        value = node[1]
+        return lambda roots, refs: value
+    steps, text = node[1], unparse(node)
+
+    def text_at(roots: dict[str, Any], refs: Refs) -> str:
+        found = resolve(steps, roots)
+        if len(found) != 1 or not isinstance(found[0].value, str) or not found[0].value:
+            raise Missing(text)  # absent, blank or not text: the schema said so already
+        if refs is not None:
+            refs.extend(found)
+        return found[0].value
+    return text_at
+
+
 def _compile(node: Node, many: bool) -> Compiled:
     """`many`: the node is an argument of sum/min/max, where a path may name several figures."""
     op = node[0]
-    if op == "num":
+    if op in ("num", "str"):
         value = node[1]
         return lambda roots, refs: value
+    if op == "filled":
+        paths = node[1]
+        return lambda roots, refs: _filled(paths, roots, refs)
+    if op == "cmp" and _text_comparison(node):
+        equal = node[1] == "=="
+        left, right = _compile_text(node[2]), _compile_text(node[3])
+        return lambda roots, refs: (left(roots, refs) == right(roots, refs)) == equal
     if op == "path":
         return _compile_path(node[1], many)
     if op == "call":
@@ -546,4 +624,4 @@ def paths_in(node: Node) -> Iterator[tuple]:
                     yield from paths_in(sub)
 
 
-_NODE_TAGS = {"num", "path", "call", "bin", "cmp", "and", "or", "not", "neg"}
+_NODE_TAGS = {"num", "str", "filled", "path", "call", "bin", "cmp", "and", "or", "not", "neg"}

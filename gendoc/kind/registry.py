@@ -30,6 +30,9 @@ class KindError(Exception):
 @dataclass
 class Kind:
     id: str
+    # Kinds of one family are successive formats of the same document (the 2019 and 2021
+    # annual reports): `gendoc new` moves a report to the family's format for its year.
+    family: str
     title: str
     title_en: str
     first_year: int
@@ -136,6 +139,7 @@ class KindRegistry:
         years = meta.get("years", {})
         return Kind(
             id=meta["id"],
+            family=str(meta.get("family") or meta["id"]),
             title=meta.get("title", meta["id"]),
             title_en=meta.get("title_en", meta.get("title", meta["id"])),
             first_year=int(years.get("first", 0)),
@@ -156,7 +160,8 @@ class KindRegistry:
     def ids(self) -> list[str]:
         return sorted(self._scan())
 
-    def for_year(self, year: int) -> Kind | None:
-        """The kind whose report years include `year` (the newest when several do)."""
-        fitting = [k for k in self._scan().values() if k.fits_year(year)]
+    def for_year(self, year: int, family: str | None = None) -> Kind | None:
+        """The kind whose report years include `year` (the newest when several do), of
+        `family` when given."""
+        fitting = [k for k in self._scan().values() if k.fits_year(year) and family in (None, k.family)]
         return max(fitting, key=lambda k: k.first_year) if fitting else None

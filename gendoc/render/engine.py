@@ -390,6 +390,10 @@ def _escape_html(text: str) -> str:
     return str(markupsafe_escape(text))
 
 
+def _escape_md_cell(text: str) -> str:
+    return md_cell(_escape_html(text))
+
+
 def _render_layout(kind, data: dict, prev, fmt: str, data_file: str,
                    figures: dict[str, str] | None = None) -> tuple[str | None, list[Diagnostic]]:
     env = _layout_env(kind, fmt)
@@ -414,7 +418,9 @@ def _render_layout(kind, data: dict, prev, fmt: str, data_file: str,
             raise UndefinedError(f"no official label for '{path}' in the schema of {kind.id}")
         return title
 
-    escape = _escape_html if fmt == "html" else md_cell
+    # Figures are digits, but a form's cells hold typed text too: escaped as the rest of the
+    # output is (autoescape is on for Markdown as well), then made safe inside a pipe table.
+    escape = _escape_html if fmt == "html" else _escape_md_cell
 
     def filled_table(key: str, macro: Callable[[Grid], str]) -> Markup:
         """`macro(grid)` for this report's table `key`. The macro runs once per kind on the

@@ -21,6 +21,15 @@ Three layouts cover the national formats:
 `columns` (表四) — no label column; the nested objects are the header tree (with their own
     `x-group`s above them), their figures the leaf columns, and there is one data row.
     x-layout: {kind: columns}
+`form` (a two-column form: item, value) — every value is a row of its own; an object is a
+    group whose label cell spans (rowspan) the rows beneath it, nested groups adding label
+    columns; a shallower item's label spans (colspan) the unused label columns. No header.
+    x-layout: {kind: form}
+
+Values are not only figures. A property with an `enum` prints its choices as boxes, the
+chosen one ticked (☑是 □否); an array of `enum` items ticks every chosen one; text prints as
+typed; a property marked `x-detail-for: <key>` is not a row: its text follows that item's
+boxes (□其他：…). A value the schema does not require may be left out: its cell is empty.
 
 Derived figures (`x-derived`, e.g. 总计 rows and columns) are ordinary schema properties and
 are read from the derived data like any other figure. Validation and derivation run first,
@@ -167,6 +176,33 @@ def fill_slots(index: SchemaIndex, data: dict, parts: list[str], escape: Callabl
 
 
 
+_TICKED, _UNTICKED = "☑", "□"
+
+
+def _value_style(index: SchemaIndex, path: tuple) -> tuple[str, Any]:
+    """How a value cell prints, from the schema: (style, choices)."""
+    choices = index.get(path, "enum")
+    if isinstance(choices, list):
+        return "choice", choices
+    items = index.get(path, "items")
+    if index.get(path, "type") == "array" and isinstance(items, dict) and isinstance(items.get("enum"), list):
+        return "choices", items["enum"]
+    if index.get(path, "type") == "string":
+        return "text", None
+    minimum = index.get(path, "minimum")
+    return ("signed" if isinstance(minimum, (int, float)) and minimum < 0 else "plain"), None
+
+
+def _boxes(choices: list, chosen: Any) -> str:
+    picked = set(chosen) if isinstance(chosen, list) else {chosen}
+    return " ".join((_TICKED if c in picked else _UNTICKED) + str(c) for c in choices)
+
+
+def _optional(index: SchemaIndex, path: tuple) -> bool:
+    """A value the schema lets an author leave out (its cell is then empty)."""
+    return path[-1] not in index.required(path[:-1])
+
+
 def _slot_text(b: "_Builder", slot: str) -> str:
     """The figure of one slot, formatted as value_cell would, with the schema lookups done
     once per kind rather than once per cell of every report."""
@@ -174,18 +210,25 @@ def _slot_text(b: "_Builder", slot: str) -> str:
     known = memo.get(slot)
     if known is None:
         path = dotted(slot)
-        minimum = b.index.get(path, "minimum")
-        style = "signed" if isinstance(minimum, (int, float)) and minimum < 0 else "plain"
-        known = memo[slot] = (path, style, _unit_key(b.index, path[:-1], path[-1]))
-    path, style, unit_key = known
+        style, choices = _value_style(b.index, path)
+        known = memo[slot] = (path, style, _unit_key(b.index, path[:-1], path[-1]), choices,
+                              _detail_key(b.index, path[:-1], path[-1]), _optional(b.index, path))
+    path, style, unit_key, choices, detail_key, optional = known
     node: Any = b.data
     try:
         for step in path:
             node = node[step]
     except (KeyError, IndexError, TypeError):
-        node = b.value(path)  # raises the located GridError
+        if optional:
+            node = None
+        else:
+            node = b.value(path)  # raises the located GridError
     if type(node) is int and style == "plain" and unit_key is None:
         return str(node)  # the common case, without the checks below
+    if style in ("choice", "choices", "text") or (node is None and optional):
+        text = "" if node is None else _boxes(choices, node) if choices is not None else str(node)
+        detail = b.optional(path[:-1] + (detail_key,)) if detail_key else None
+        return f"{text}：{detail}" if isinstance(detail, str) and detail.strip() else text
     value = b.value(path)
     if style == "signed":
         return signed(value)
@@ -251,8 +294,10 @@ class _Builder:
         return title
 
     def children(self, path: tuple) -> list[str]:
-        """Properties in schema order, without the `x-unit-for` ones (they are units)."""
-        return [k for k in self.index.properties(path) if not self.index.get(path + (k,), "x-unit-for")]
+        """Properties in schema order, without the `x-unit-for` ones (they are units) and the
+        `x-detail-for` ones (they complete another cell)."""
+        return [k for k in self.index.properties(path)
+                if not self.index.get(path + (k,), "x-unit-for") and not self.index.get(path + (k,), "x-detail-for")]
 
     def is_figure(self, path: tuple) -> bool:
         return not self.index.properties(path)
@@ -283,6 +328,10 @@ class _Builder:
         container = self._optional(row)
         return container.get(unit_key) if isinstance(container, dict) else None
 
+    def optional(self, path: tuple) -> Any:
+        """The value at `path`, or None when the report leaves it out."""
+        return self._optional(path)
+
     def _optional(self, path: tuple) -> Any:
         node: Any = self.data
         for step in path:
@@ -292,10 +341,12 @@ class _Builder:
         return node
 
     def value_cell(self, path: tuple, colspan: int = 1) -> Cell:
+        numeric = _value_style(self.index, path)[0] in ("plain", "signed")
         if self.data is None:  # working out the shape: a slot for the figure
-            return Cell(_SLOT + ".".join(map(str, path)) + _SLOT_END, colspan=colspan, numeric=True, path=path)
+            return Cell(_SLOT + ".".join(map(str, path)) + _SLOT_END, colspan=colspan, numeric=numeric, path=path)
         text = _slot_text(self, ".".join(map(str, path)))
-        return Cell(text, value=self.value(path), colspan=colspan, numeric=True, path=path)
+        value = self.value(path) if numeric and text else self._optional(path)
+        return Cell(text, value=value, colspan=colspan, numeric=numeric, path=path)
 
 
 
@@ -305,6 +356,15 @@ def _unit_key(index: SchemaIndex, row: tuple, key: str) -> str | None:
     if (row, key) not in memo:
         memo[(row, key)] = next((other for other in index.properties(row)
                                  if index.get(row + (other,), "x-unit-for") == key), None)
+    return memo[(row, key)]
+
+
+def _detail_key(index: SchemaIndex, row: tuple, key: str) -> str | None:
+    """The property whose text completes `row.key`'s cell (x-detail-for), once per schema."""
+    memo = index.cache("#details")
+    if (row, key) not in memo:
+        memo[(row, key)] = next((other for other in index.properties(row)
+                                 if index.get(row + (other,), "x-detail-for") == key), None)
     return memo[(row, key)]
 
 
@@ -486,9 +546,51 @@ def _columns_layout(b: _Builder) -> Grid:
     return b.grid(len(columns), header_rows, [values], [flat])
 
 
+# -- layout: form (a two-column form: item, value) ----------------------------------------
+
+def _form_layout(b: _Builder) -> Grid:
+    leaves: list[tuple[tuple, int]] = []  # (figure path, level 1..)
+
+    def collect(path: tuple, level: int) -> None:
+        for key in b.children(path):
+            child = path + (key,)
+            if b.is_figure(child):
+                leaves.append((child, level))
+            else:
+                collect(child, level + 1)
+
+    collect(b.path, 1)
+    if not leaves:
+        raise GridError(f"{format_path(b.path)}: no items in the schema")
+    label_depth = max(level for _, level in leaves)
+    flat_rows: list[list[str]] = []
+
+    def body(path: tuple, level: int, trail: list[str]) -> list[list[Cell]]:
+        out: list[list[Cell]] = []
+        for key in b.children(path):
+            child = path + (key,)
+            title = b.title(child)
+            if b.is_figure(child):
+                value = b.value_cell(child)
+                out.append([Cell(title, colspan=label_depth - level + 1, header=True, role="label", path=child), value])
+                flat_rows.append([LABEL_SEPARATOR.join(trail + [title]), value.text])
+            else:
+                sub = body(child, level + 1, trail + [title])
+                if sub:
+                    sub[0].insert(0, Cell(title, rowspan=len(sub), header=True, role="group", path=child))
+                    out.extend(sub)
+        return out
+
+    body_rows = body(b.path, 1, [])
+    heads = b.layout.get("columns") or ["", ""]
+    flat = FlatTable(None, [str(h) for h in heads[:2]], flat_rows, label_columns=1)
+    return b.grid(label_depth + 1, [], body_rows, [flat])
+
+
 # Layout kinds by the name a schema's x-layout gives; a new layout is one more function.
 LAYOUTS: dict[str, Callable[[_Builder], Grid]] = {
     "rows": _rows_layout,
     "subtables": _subtables_layout,
     "columns": _columns_layout,
+    "form": _form_layout,
 }
