@@ -19,8 +19,8 @@ Meaning, checked when the text is parsed (`ExpressionError` otherwise):
   max (`sum(t.*.n) >= 0`, never `t.*.n >= 0`); abs takes exactly one figure;
 - arithmetic and comparisons take figures, and/or/not take comparisons (a figure is not a
   truth value); `null` may only be compared with `==` or `!=`;
-- quoted text ("是") is compared with `==` or `!=` only, with another text or with a path,
-  which then names a text (a yes/no answer, a choice); a path that holds no text there means
+- quoted text ("是") is compared with `==` or `!=` only, with another quoted text or with a
+  path, which then names a text (a yes/no answer, a choice); a path that holds no text there means
   the rule does not apply, as for an absent figure;
 - `filled(p, …)` is true when any of the places named holds something — a figure, text that
   is not blank, a row with anything in it (`*` allowed) — and false when all are absent or
