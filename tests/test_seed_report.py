@@ -94,8 +94,9 @@ def test_seed_prose_states_the_tables_figures(built):
 def test_index_lists_every_report_with_its_status(built):
     index = (built / "index.html").read_text(encoding="utf-8")
     # The newest year in full; every year's page lists that year's reports.
-    assert 'href="sample-bureau/2022.html"' in index and "烟台市芝罘区发展和改革局" in index
-    for year, rel in ((2020, "zhifu-drc/2020.html"), (2021, "sample-bureau/2021.html"), (2022, "sample-bureau/2022.html")):
+    assert 'href="sample-city-portal/2022.html"' in index and "烟台市芝罘区发展和改革局" in index
+    for year, rel in ((2020, "zhifu-drc/2020.html"), (2021, "sample-bureau/2021.html"), (2022, "sample-bureau/2022.html"),
+                      (2021, "sample-bureau-website/2021.html"), (2022, "sample-city-portal/2022.html")):
         page = (built / f"index-{year}.html").read_text(encoding="utf-8")
         assert f'href="{rel}"' in page and f'href="index-{year}.html"' in index
         assert '<span class="status s-pass">通过</span>' in page

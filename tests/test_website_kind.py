@@ -84,12 +84,12 @@ def value_of(page_cells: list[list], *labels: str) -> str:
 
 
 def test_every_label_character_for_character_and_in_order(built):
-    heads = [text for tag, text, _, _ in cells(built / "sample-city-portal" / "2022.html") if tag == "th"]
+    heads = [text for tag, text, _, _ in cells(built / "sample-city-portal" / "2021.html") if tag == "th"]
     assert heads == LABELS
 
 
 def test_groups_merge_their_label_cell_down_the_rows_they_cover(built):
-    spans = {text: (rowspan, colspan) for tag, text, rowspan, colspan in cells(built / "sample-city-portal" / "2022.html")
+    spans = {text: (rowspan, colspan) for tag, text, rowspan, colspan in cells(built / "sample-city-portal" / "2021.html")
              if tag == "th" and (rowspan > 1 or colspan > 1)}
     assert spans["信息发布（单位：条）"] == (4, 1)
     assert spans["解读回应"] == (5, 1)
@@ -105,7 +105,7 @@ def test_groups_merge_their_label_cell_down_the_rows_they_cover(built):
 
 
 def test_figures_text_yes_no_and_choices_in_their_cells(built):
-    page = cells(built / "sample-city-portal" / "2022.html")
+    page = cells(built / "sample-city-portal" / "2021.html")
     assert value_of(page, "网站类型") == "☑政府门户网站 □部门网站 □专项网站"
     assert value_of(page, "办事服务", "办件量（单位：件）", "总数") == "500847"  # 412306 + 88541, derived (W-1)
     assert value_of(page, "解读回应", "解读信息发布（单位：条）", "总数") == "175"  # 118 + 42 + 15 (W-2)
@@ -113,25 +113,25 @@ def test_figures_text_yes_no_and_choices_in_their_cells(built):
     assert value_of(page, "互动交流", "是否提供智能问答") == "☑是 □否"
     assert value_of(page, "移动新媒体", "微博", "名称") == "示例市发布（样例）"
     assert value_of(page, "创新发展") == "☑搜索即服务 □多语言版本 ☑无障碍浏览 □千人千网 ☑其他：政策文件智能匹配"
-    bureau = cells(built / "sample-bureau-website" / "2022.html")
+    bureau = cells(built / "sample-bureau-website" / "2021.html")
     assert value_of(bureau, "移动新媒体", "是否有移动新媒体") == "□是 ☑否"
     assert value_of(bureau, "移动新媒体", "微博", "关注量（单位：个）") == ""  # no account: blank, not 0
     assert value_of(bureau, "创新发展") == "□搜索即服务 □多语言版本 ☑无障碍浏览 □千人千网 □其他"
 
 
 def test_title_lines_and_signoff(built):
-    html = (built / "sample-city-portal" / "2022.html").read_text(encoding="utf-8")
+    html = (built / "sample-city-portal" / "2021.html").read_text(encoding="utf-8")
     assert "<h1>政府网站工作年度报表</h1>" in html
-    assert "（2022年度）" in html and "填报单位：示例市人民政府办公室（样例数据）" in html
-    assert "填报人：示例丙（样例）" in html and "填报日期：2023-01-16" in html
-    md = (built / "sample-city-portal" / "2022.md").read_text(encoding="utf-8")
+    assert "（2021年度）" in html and "填报单位：示例市人民政府办公室（样例数据）" in html
+    assert "填报人：示例丙（样例）" in html and "填报日期：2022-01-16" in html
+    md = (built / "sample-city-portal" / "2021.md").read_text(encoding="utf-8")
     assert "| 办事服务 / 办件量（单位：件） / 总数 | 500847 |" in md
     assert "| 互动交流 / 是否使用统一平台 | ☑是 □否 |" in md
-    assert md.startswith("# 政府网站工作年度报表\n\n（2022年度）\n")
+    assert md.startswith("# 政府网站工作年度报表\n\n（2021年度）\n")
 
 
 def _validate(project, text, capsys) -> tuple[int, str]:
-    path = project / "reports" / "sample-city-portal" / "2022.yaml"
+    path = project / "reports" / "sample-city-portal" / "2021.yaml"
     path.write_text(text, encoding="utf-8")
     capsys.readouterr()
     code = main(["validate", "--root", str(project), str(path)])
@@ -139,22 +139,22 @@ def _validate(project, text, capsys) -> tuple[int, str]:
 
 
 def test_a_typed_total_that_does_not_add_up_is_w1(project, capsys):
-    text = (CITY / "2022.yaml").read_text(encoding="utf-8")
+    text = (CITY / "2021.yaml").read_text(encoding="utf-8")
     broken = replace_once(text, "cases: {natural: 412306, legal: 88541}", "cases: {total: 500000, natural: 412306, legal: 88541}")
     code, out = _validate(project, broken, capsys)
     assert code == 1
     line = line_of(broken, "cases: {total")
-    assert f"2022.yaml:{line}:" in out and "error[W-1]" in out and "500847" in out
+    assert f"2021.yaml:{line}:" in out and "error[W-1]" in out and "500847" in out
 
 
 def test_more_online_services_than_services_is_an_error_w3(project, capsys):
-    text = (CITY / "2022.yaml").read_text(encoding="utf-8")
+    text = (CITY / "2021.yaml").read_text(encoding="utf-8")
     code, out = _validate(project, replace_once(text, "online_items: 1467", "online_items: 1900"), capsys)
     assert code == 1 and "error[W-3]" in out and "「政府网站工作年度报表/办事服务/可全程在线办理政务服务事项数量（单位：项）」(1900)" in out
 
 
 def test_more_finished_than_received_messages_only_warns_w5(project, capsys):
-    text = (CITY / "2022.yaml").read_text(encoding="utf-8")
+    text = (CITY / "2021.yaml").read_text(encoding="utf-8")
     code, out = _validate(project, replace_once(text, "finished: 6175", "finished: 6300"), capsys)
     assert code == 0 and "warning[W-5]" in out
 
@@ -167,26 +167,26 @@ def test_more_finished_than_received_messages_only_warns_w5(project, capsys):
     (("    other: 示例市政务客户端（样例）\n", ""), False),  # 是, two accounts named
 ])
 def test_mobile_media_answer_agrees_with_the_account_rows_w9(project, capsys, change, broken):
-    text = (CITY / "2022.yaml").read_text(encoding="utf-8")
+    text = (CITY / "2021.yaml").read_text(encoding="utf-8")
     code, out = _validate(project, replace_once(text, *change), capsys)
     assert ("error[W-9]" in out) == broken
     assert code == (1 if broken else 0)
 
 
 def test_a_blank_yes_no_item_is_refused_with_its_label(project, capsys):
-    text = (CITY / "2022.yaml").read_text(encoding="utf-8")
+    text = (CITY / "2021.yaml").read_text(encoding="utf-8")
     broken = replace_once(text, "    smart_qa: 是\n", "")
     code, out = _validate(project, broken, capsys)
     assert code == 1
-    assert f"2022.yaml:{line_of(broken, 'interaction:')}:3: error[S002]: 「政府网站工作年度报表」/「互动交流」缺少必填项「是否提供智能问答」" in out
+    assert f"2021.yaml:{line_of(broken, 'interaction:')}:3: error[S002]: 「政府网站工作年度报表」/「互动交流」缺少必填项「是否提供智能问答」" in out
     assert out.count("error[") == 1  # one mistake, one finding
 
 
 def test_new_keeps_the_site_and_its_form(project, capsys):
-    assert main(["new", "--root", str(project), "sample-city-portal", "2024"]) == 0
-    made = project / "reports" / "sample-city-portal" / "2024.yaml"
+    assert main(["new", "--root", str(project), "sample-city-portal", "2023"]) == 0
+    made = project / "reports" / "sample-city-portal" / "2023.yaml"
     text = made.read_text(encoding="utf-8")
-    assert "format: website-annual-report" in text  # not the annual report format of 2024
+    assert "format: website-annual-report" in text  # not the annual report format of 2023
     assert "site_name: 示例市人民政府门户网站（样例数据）" in text
     assert "visits: 0" in text and "cases: {natural: 0, legal: 0}" in text
     assert "total" not in text.split("cases:")[1].split("\n")[0]  # derived totals are not written
@@ -195,11 +195,11 @@ def test_new_keeps_the_site_and_its_form(project, capsys):
 
 
 def test_diff_and_textconv_name_the_forms_labels(capsys):
-    assert main(["diff", str(BUREAU / "2022.yaml"), str(BUREAU / "2023.yaml")]) == 0
+    assert main(["diff", str(BUREAU / "2021.yaml"), str(BUREAU / "2022.yaml")]) == 0
     out = capsys.readouterr().out
     assert "政府网站工作年度报表 / 移动新媒体 / 是否有移动新媒体: 否 → 是" in out
     assert "政府网站工作年度报表 / 办事服务 / 办件量（单位：件） / 总数: 2526 → 2716" in out
-    assert main(["textconv", str(BUREAU / "2023.yaml")]) == 0
+    assert main(["textconv", str(BUREAU / "2022.yaml")]) == 0
     lines = capsys.readouterr().out.splitlines()
     assert "政府网站工作年度报表 / 办事服务 / 办件量（单位：件） / 总数 = 2716（计算值）" in lines
     assert "政府网站工作年度报表 / 移动新媒体 / 微信 / 名称 = 示例区示例局（样例）" in lines

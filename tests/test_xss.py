@@ -101,7 +101,7 @@ def test_no_executable_content_from_any_text_field(project, tmp_path, capsys):
     assert code == 0, capsys.readouterr().out
     built = sorted(out.rglob("*.html"))
     reports = [p for p in built if not p.name.startswith("index")]
-    assert len(reports) == 3 and len(built) == 3 + 4 + 2  # reports, overview of 3 years, 2 agencies
+    assert len(reports) == 7 and len(built) == 7 + 4 + 4  # reports, overview of 3 years, 4 sites and agencies
     for page in built:
         overview = page.name.startswith("index")
         audit = Audit(overview)
