@@ -108,6 +108,14 @@ CATALOGUE: dict[str, tuple[str, str, str]] = {
              "{title_en}: cannot be computed, the divisor {divisor} is 0 (rule {rule})"),
     "R006": ("rule names several figures", "{title}：规则 {rule} 写法有误，本报告无法计算：{problem}",
              "{title_en}: rule {rule} is malformed and cannot be computed for this report: {problem}"),
+    # -- drafts: figures not known yet (status: draft | final)
+    "W001": ("unknown figure in a draft", "{place}尚未填写（null）：草稿可以暂缺，定稿（status: final）前须填写",
+             "{place_en} is not known yet (null): fine in a draft, required before status: final"),
+    "W002": ("unknown figure in a final report",
+             "{place}尚未填写（null）：定稿（status: final，不写 status 即为定稿）不能有未填写的数字；请填写，或把 status 改为 draft",
+             "{place_en} is null in a final report (no status means final): fill it in, or set status: draft"),
+    "W003": ("rules skipped in a draft", "因有尚未填写的数字，以下 {count} 条规则本次未检查：{rules}",
+             "{count} rules were not checked because figures they need are not known yet: {rules_en}"),
     # -- narrative and templates
     "N001": ("template syntax error", "模板语法错误：{problem}", "template syntax error: {problem}"),
     "N002": ("undefined name", "模板引用了不存在的数据「{name}」{hint}", "the template refers to undefined '{name}'{hint_en}"),

@@ -125,7 +125,11 @@ class Project:
             return result
         result.kind = kind
         from gendoc.check.prose_figures import literal_figures
+        from gendoc.check.unknown_figures import skipped_rules_finding, unknown_findings, unknown_values
 
+        # Figures not known yet, as typed (before the schema check blanks what it rejected).
+        unknown = unknown_values(kind.index, data)
+        result.diagnostics.extend(unknown_findings(kind, data, str(path), loaded.sourcemap, unknown))
         gate = gate_for(kind)
         if gate is None or not gate(data):
             # Only a file the fast gate rejects pays for jsonschema (and its import), which
@@ -146,10 +150,11 @@ class Project:
                     ERROR, "F004", {"file_year": file_year, "year": year}, str(path), line, col, "year"))
         if prev is ...:
             prev = self.previous(path, result.year) if result.year else None
-        report, findings = apply_rules(kind, data, str(path), loaded.sourcemap, prev)
+        report, findings = apply_rules(kind, data, str(path), loaded.sourcemap, prev, unknown)
         result.report = report
         self._remember(path, report)
         result.diagnostics.extend(findings)
+        result.diagnostics.extend(skipped_rules_finding(kind, data, str(path), loaded.sourcemap, report.skipped, unknown))
         result.diagnostics.sort(key=Diagnostic.sort_key)
         return result
 
@@ -190,7 +195,10 @@ class Project:
             if loaded.data is not None and isinstance(loaded.data, dict):
                 kind = self.kinds.get(str(loaded.data.get("format")))
                 if kind is not None:
-                    report, _ = apply_rules(kind, loaded.data, str(path), loaded.sourcemap, None)
+                    from gendoc.check.unknown_figures import unknown_values
+
+                    report, _ = apply_rules(kind, loaded.data, str(path), loaded.sourcemap, None,
+                                            unknown_values(kind.index, loaded.data))
             self._remember(path, report)
         return self._derived[key]
 

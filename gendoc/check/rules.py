@@ -10,7 +10,7 @@ from __future__ import annotations
 import itertools
 from dataclasses import dataclass, field
 from functools import lru_cache
-from typing import Any, Iterator
+from typing import Any, Iterable, Iterator
 
 from gendoc.plaindata import dotted
 from gendoc.diagnostics import ERROR, Diagnostic, Location
@@ -36,6 +36,10 @@ class Report:
     # is traced only when a message needs it (see `sources`)
     provenance: dict[tuple, str] = field(default_factory=dict)
     owned: set = field(default_factory=set, repr=False)  # ids of containers copied for writing
+    # figures not known yet (null in a draft), as dotted paths; derived ones join them, and
+    # the checks they kept from running are listed once (check/unknown_figures.py)
+    unknown: set = field(default_factory=set, repr=False)
+    skipped: list = field(default_factory=list, repr=False)
 
     def sources(self, path: tuple) -> list[tuple]:
         """The typed figures a derived one was computed from (itself when it was typed)."""
@@ -83,11 +87,17 @@ def _target(text: str) -> tuple:
     return dotted(text)
 
 
-def apply_rules(kind, data: dict, file: str, sourcemap, prev: Report | None = None) -> tuple[Report, list[Diagnostic]]:
-    """Derive every computed figure, then run every check. The input data is not touched."""
+def apply_rules(kind, data: dict, file: str, sourcemap, prev: Report | None = None,
+                unknown: Iterable[tuple] = ()) -> tuple[Report, list[Diagnostic]]:
+    """Derive every computed figure, then run every check. The input data is not touched.
+
+    `unknown` lists the paths of figures not known yet (null in a draft): a total over one of
+    them is unknown too (None), and a check that needs one is skipped and noted in
+    `Report.skipped`."""
     # Copy on write: derived figures go into copies of the containers that receive them; the
     # rest of the report is shared with the loaded data, which nothing changes.
     report = Report(file=file, data=dict(data), sourcemap=sourcemap)
+    report.unknown = {".".join(map(str, p)) for p in unknown}
     report.owned = {id(report.data)}
     ctx = RuleContext(kind, report, prev)
     diagnostics: list[Diagnostic] = []
@@ -191,7 +201,12 @@ def _derive(ctx: RuleContext, rule: dict, bound: dict) -> list[Diagnostic]:
     target = _prepared_target(rule, bound)
     try:
         computed = run(ctx.roots, None)
-    except Missing:
+    except Missing as missing:
+        if str(missing) in ctx.current.unknown:  # a total over a figure not known yet
+            parent = _container(ctx.current.data, target[:-1], ctx.current.owned)
+            if parent is not None and parent.get(target[-1]) is None:
+                parent[target[-1]] = None
+                ctx.current.unknown.add(".".join(map(str, target)))
         return []
     except (DivisionByZero, ExpressionError) as exc:
         return [_unevaluable(ctx, rule, node, exc, ERROR)]
@@ -245,7 +260,9 @@ def _check(ctx: RuleContext, rule: dict, bound: dict) -> list[Diagnostic]:
     try:
         if run(ctx.roots, None):
             return []
-    except Missing:
+    except Missing as missing:
+        if str(missing) in ctx.current.unknown:
+            ctx.current.skipped.append(rule["id"])
         return []
     except (DivisionByZero, ExpressionError) as exc:
         return [_unevaluable(ctx, rule, node, exc, rule.get("severity", ERROR))]

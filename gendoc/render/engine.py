@@ -55,6 +55,7 @@ from gendoc.render.filters import FILTERS
 from gendoc.kind.labels import format_path, narrative_paths  # noqa: F401  (re-exported)
 from gendoc.render.markup import md_cell, narrative_output, neutralize_html, oneline, unsafe_links_inert  # noqa: F401
 from gendoc.render.template_errors import classify, template_frames, template_line  # noqa: F401
+from gendoc.render.unknown_cells import LEGEND, MARK, UNKNOWN, with_unknowns
 from gendoc.render.table_grid import Grid, GridError, build_grid, fill_slots, shape_grid, split_slots
 
 FORMATS = ("html", "md")
@@ -127,9 +128,13 @@ def _strict(filter_: Callable[..., str]) -> Callable[..., str]:
 
     @functools.wraps(filter_)
     def wrapper(*args: Any, **kwargs: Any) -> str:
+        unknown = False
         for arg in (*args, *kwargs.values()):
             if isinstance(arg, Undefined):
                 str(arg)  # a StrictUndefined raises its UndefinedError when printed
+            unknown = unknown or arg is UNKNOWN
+        if unknown:  # a figure not known yet (a draft): whatever the filter, "—"
+            return MARK
         return filter_(*args, **kwargs)
 
     return wrapper
@@ -262,6 +267,10 @@ def render_documents(kind, data: dict, prev: dict | None, formats: list[str], so
     wanted = [fmt for fmt in formats if fmt not in out]
     if not wanted:
         return out
+    # A draft's figures not known yet print as "—" (render/unknown.py).
+    data, unknown_cells = with_unknowns(data)
+    prev = with_unknowns(prev)[0] if prev is not None else None
+    draft = {"draft": data.get("status") == "draft", "unknown_cells": unknown_cells, "unknown_legend": LEGEND}
     texts, diagnostics = _narrative_texts(kind, data, prev, sourcemap, _Source(file, source_text))
     figures: dict[str, str] = {}  # table figures, formatted once for every output
     for fmt in wanted:
@@ -269,7 +278,7 @@ def render_documents(kind, data: dict, prev: dict | None, formats: list[str], so
             out[fmt] = Rendered(None, diagnostics)
             continue
         text, problems = _render_layout(kind, _with_narratives(data, texts, fmt if convert else None), prev, fmt,
-                                        file, figures)
+                                        file, figures, draft)
         out[fmt] = Rendered(text, problems)
     return out
 
@@ -395,7 +404,8 @@ def _escape_md_cell(text: str) -> str:
 
 
 def _render_layout(kind, data: dict, prev, fmt: str, data_file: str,
-                   figures: dict[str, str] | None = None) -> tuple[str | None, list[Diagnostic]]:
+                   figures: dict[str, str] | None = None,
+                   draft: dict | None = None) -> tuple[str | None, list[Diagnostic]]:
     env = _layout_env(kind, fmt)
     roots = [os.path.abspath(os.fspath(d)) for d in (kind.templates_dir, kind.common_templates_dir)]
 
@@ -436,6 +446,8 @@ def _render_layout(kind, data: dict, prev, fmt: str, data_file: str,
     context: dict[str, Any] = dict(data)
     context.update(report=data, prev=prev, kind={"id": kind.id, "title": kind.title}, grid=grid, label=label,
                    filled_table=filled_table)
+    # draft: the report says status: draft; unknown_cells: some figure prints as "—"
+    context.update(draft or {"draft": False, "unknown_cells": False, "unknown_legend": LEGEND})
     try:
         template = env.get_template(name)
         text = template.render(context)

@@ -48,6 +48,7 @@ from typing import Any, Callable
 
 from gendoc.plaindata import dotted
 from gendoc.render.filters import amount, num, signed
+from gendoc.render.unknown_cells import MARK, UNKNOWN, is_unknown
 from gendoc.kind.labels import SchemaIndex, format_path
 
 HEAD_SEPARATOR = "·"
@@ -230,6 +231,8 @@ def _slot_text(b: "_Builder", slot: str) -> str:
         detail = b.optional(path[:-1] + (detail_key,)) if detail_key else None
         return f"{text}：{detail}" if isinstance(detail, str) and detail.strip() else text
     value = b.value(path)
+    if value is UNKNOWN:
+        return MARK
     if style == "signed":
         return signed(value)
     unit = b.unit_of(path[:-1], path[-1])
@@ -317,6 +320,8 @@ class _Builder:
                     f"{format_path(path)} ({self.index.place(path)}): figure missing — "
                     "tables are built from validated, derived data"
                 )
+        if is_unknown(node):  # a figure not known yet (a draft)
+            return UNKNOWN
         if isinstance(node, bool) or not isinstance(node, (int, Decimal, float)):
             raise GridError(f"{format_path(path)} ({self.index.place(path)}): not a number: {node!r}")
         return node
