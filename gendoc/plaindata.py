@@ -1,6 +1,7 @@
 """Plain-data helpers shared by the stages: report data is dicts, lists and scalars only."""
 from __future__ import annotations
 
+import re
 from typing import Any
 
 
@@ -20,13 +21,15 @@ def get_path(data: Any, path: tuple) -> Any:
     return data
 
 
-def set_path(data: Any, path: tuple, value: Any) -> None:
-    for step in path[:-1]:
-        data = data[step]
-    data[path[-1]] = value
+_STEP = re.compile(r"([^.\[\]]+)|\[(\d+)\]")
 
 
 def dotted(text: str) -> tuple:
-    """"table3.results.granted.natural" / "overview.parts.0" → a data path (digits are list
-    indices): the form paths take in rules files and in table slots."""
-    return tuple(int(step) if step.isdigit() else step for step in text.split("."))
+    """A data path from its printed form — the one parser of paths in rules files, table
+    slots and templates. Keys are joined by dots; a list index is written `[0]` (as
+    `format_path` prints it) or as a plain number step (`overview.parts.0`, as rules write
+    it): "table3.results.granted.natural", "sections.overview.parts[0].text"."""
+    steps: list[Any] = []
+    for key, index in _STEP.findall(text):
+        steps.append(int(index) if index else int(key) if key.isdigit() else key)
+    return tuple(steps)

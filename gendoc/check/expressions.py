@@ -39,6 +39,8 @@ from decimal import Context, Decimal, Inexact, InvalidOperation, Overflow, Divis
 from functools import lru_cache
 from typing import Any, Callable, Iterator, Union
 
+from gendoc.plaindata import dotted
+
 _TOKEN = re.compile(
     r"\s*(?:(?P<num>\d+(?:\.\d+)?)|(?P<str>\"[^\"\n]*\"|'[^'\n]*')|(?P<op>==|!=|<=|>=|[-+*/<>(),])|(?P<path>[A-Za-z_][\w]*(?:\.(?:[A-Za-z_]\w*|\*|\d+))*))"
 )
@@ -197,7 +199,7 @@ class _Parser:
                     raise ExpressionError(f"unknown function {value}() in: {self.text}")
                 args = () if self.accept(")") else self._args()
                 return ("call", value, args)
-            return ("path", tuple(int(s) if s.isdigit() else s for s in value.split(".")))
+            return ("path", dotted(value))
         raise ExpressionError(f"unexpected '{value}' in: {self.text}")
 
     def _args(self) -> tuple[Node, ...]:

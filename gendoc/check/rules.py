@@ -335,9 +335,7 @@ def _term(ctx: RuleContext, ref: Ref) -> str:
 def _label(ctx: RuleContext, ref: Ref) -> str:
     if ref.root == "kind":
         return f"「{KIND_LABELS.get(ref.path[-1], (ref.path[-1],))[0]}」"
-    chain = ctx.kind.index.chain(ref.path)
-    if ctx.kind.index.get(ref.path[:1], "x-short"):
-        chain = [ctx.kind.index.get(ref.path[:1], "x-short")] + chain[1:]
+    chain = ctx.kind.index.chain(ref.path, short=True)
     text = "「" + "/".join(chain) + "」"
     return ("上年报告" + text) if ref.root == "prev" else text
 

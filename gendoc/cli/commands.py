@@ -9,7 +9,7 @@ from gendoc.diagnostics import ERROR, Diagnostic, count_by_severity
 from gendoc.kind.registry import KindError
 from gendoc.build.project import Project, default_root
 
-EXIT_OK, EXIT_FINDINGS, EXIT_USAGE = 0, 1, 2
+from gendoc.cli.exit_codes import EXIT_FINDINGS, EXIT_OK, EXIT_USAGE
 
 
 def run(args) -> int:

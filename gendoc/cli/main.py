@@ -12,7 +12,7 @@ from typing import Sequence
 
 from gendoc import __version__
 
-EXIT_OK, EXIT_FINDINGS, EXIT_USAGE = 0, 1, 2
+from gendoc.cli.exit_codes import EXIT_FINDINGS, EXIT_INTERRUPTED, EXIT_USAGE
 
 
 class _Parser(argparse.ArgumentParser):
@@ -24,13 +24,15 @@ class _Parser(argparse.ArgumentParser):
 def build_parser() -> argparse.ArgumentParser:
     parser = _Parser(prog="gendoc", description="从 YAML 数据生成政府信息公开工作年度报告（HTML、Markdown）并校验勾稽关系。")
     parser.add_argument("--version", action="version", version=f"gendoc {__version__}")
-    common = argparse.ArgumentParser(add_help=False)
-    common.add_argument("paths", nargs="*", metavar="PATH", help="报告文件或目录（默认：reports/ 下全部 .yaml）")
-    common.add_argument("--format", dest="output_format", choices=["text", "json", "github"], default="text",
+    # --format, --lang and --root mean the same to every command that takes them
+    options = argparse.ArgumentParser(add_help=False)
+    options.add_argument("--format", dest="output_format", choices=["text", "json", "github"], default="text",
                         help="输出格式：text（默认）、json、github（GitHub Actions 注释）")
-    common.add_argument("--lang", choices=["zh", "en"], default=os.environ.get("GENDOC_LANG", "zh"),
-                        help="提示信息语言（默认 zh，或环境变量 GENDOC_LANG）")
-    common.add_argument("--root", type=Path, default=None, help="项目根目录（含 schemas/、templates/）")
+    options.add_argument("--lang", choices=["zh", "en"], default=os.environ.get("GENDOC_LANG", "zh"),
+                         help="提示信息语言（默认 zh，或环境变量 GENDOC_LANG）")
+    options.add_argument("--root", type=Path, default=None, help="项目根目录（含 schemas/、templates/）")
+    common = argparse.ArgumentParser(add_help=False, parents=[options])
+    common.add_argument("paths", nargs="*", metavar="PATH", help="报告文件或目录（默认：reports/ 下全部 .yaml）")
     sub = parser.add_subparsers(dest="command", required=True, parser_class=_Parser)
     sub.add_parser("validate", parents=[common], help="只校验，不生成").set_defaults(handler="validate")
     build = sub.add_parser("build", parents=[common], help="校验并生成 HTML 与 Markdown")
@@ -38,12 +40,9 @@ def build_parser() -> argparse.ArgumentParser:
     build.add_argument("-j", "--jobs", type=int, default=None, help="并行进程数（默认：CPU 核数）")
     build.add_argument("--force", action="store_true", help="忽略上次构建的记录，全部重新生成")
     build.set_defaults(handler="build")
-    new = sub.add_parser("new", help="从该机关最近一年的报告生成新一年的报告文件")
+    new = sub.add_parser("new", parents=[options], help="从该机关最近一年的报告生成新一年的报告文件")
     new.add_argument("agency", help="机关目录名，如 zhifu-drc")
     new.add_argument("year", type=int, help="报告年度，如 2021")
-    new.add_argument("--root", type=Path, default=None, help="项目根目录")
-    new.add_argument("--lang", choices=["zh", "en"], default=os.environ.get("GENDOC_LANG", "zh"))
-    new.add_argument("--format", dest="output_format", choices=["text", "json", "github"], default="text")
     new.set_defaults(handler="new")
     for module in EXTRA_COMMANDS:  # further command groups register their own subcommands
         module.register(sub, common)
@@ -68,6 +67,6 @@ def main(argv: Sequence[str] | None = None) -> int:
     try:
         return commands.run(args)
     except KeyboardInterrupt:
-        return 130
+        return EXIT_INTERRUPTED
     except BrokenPipeError:
         return EXIT_FINDINGS

@@ -18,7 +18,7 @@ import os
 import sys
 from pathlib import Path
 
-EXIT_OK, EXIT_FINDINGS, EXIT_USAGE = 0, 1, 2
+from gendoc.cli.exit_codes import EXIT_FINDINGS, EXIT_OK, EXIT_USAGE
 
 
 def _lazy(module: str, name: str):

@@ -14,7 +14,7 @@ from gendoc.load.yaml_loader import DEFAULT_MAX_BYTES, Loaded, load_text
 from gendoc.build.project import REPORT_SUFFIXES, Project
 from gendoc.load.sourcemap import SourceMap, format_path
 
-EXIT_OK, EXIT_FINDINGS, EXIT_USAGE = 0, 1, 2
+from gendoc.cli.exit_codes import EXIT_FINDINGS, EXIT_OK, EXIT_USAGE
 WORKTREE = None  # the working tree, as a side of a diff
 
 

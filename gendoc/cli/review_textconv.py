@@ -8,7 +8,7 @@ from gendoc.diagnostics import ERROR
 from gendoc.review.figure_diff import figure_lines
 from gendoc.build.project import Project
 
-EXIT_OK = 0
+from gendoc.cli.exit_codes import EXIT_OK
 from gendoc.cli.review_diff import _load
 
 

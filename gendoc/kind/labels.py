@@ -137,20 +137,27 @@ class SchemaIndex:
     def title(self, path: Iterable) -> str | None:
         return self.get(path, "title")
 
-    def chain(self, path: Iterable) -> list[str]:
-        """Titles from the top of the document down to `path`; groups (x-group) included."""
+    def chain(self, path: Iterable, data: Any = None, short: bool = False) -> list[str]:
+        """Titles from the top of the document down to `path` — the one way gendoc names a
+        figure: groups (x-group) included; a list item is 第N项, followed by its own name
+        when `data` (the report) gives it one; a key the schema does not title is named by
+        its own name in `data`, else by the key. `short`: the table's `x-short` (表三) in
+        place of its full title."""
         path = tuple(path)
         titles: list[str] = []
         for depth in range(1, len(path) + 1):
             sub = path[:depth]
+            node = _at(data, sub) if data is not None else None
             if isinstance(sub[-1], int):
-                titles.append(f"第{sub[-1] + 1}项")
+                name = own_name(node)
+                titles.append(f"第{sub[-1] + 1}项" + (f"（{name}）" if name else ""))
                 continue
             group = self.get(sub, "x-group")
             if group and (not titles or titles[-1] != group):
                 titles.append(group)
-            title = self.title(sub)
-            titles.append(title if title else str(sub[-1]))
+            titles.append(self.title(sub) or own_name(node) or str(sub[-1]))
+        if short and titles and self.get(path[:1], "x-short"):
+            titles[0] = self.get(path[:1], "x-short")
         return titles
 
     def place(self, path: Iterable) -> str:
@@ -158,12 +165,37 @@ class SchemaIndex:
         path = tuple(path)
         if not path:
             return "报告文件"
-        short = self.get(path[:1], "x-short")
         titles = self.chain(path)
+        short = self.get(path[:1], "x-short")
         if short:
             titles = titles[1:]
             return short + ("".join(f"「{t}」" if i == 0 else f"/「{t}」" for i, t in enumerate(titles)))
         return "/".join(f"「{t}」" for t in titles)
+
+
+NAME_KEYS = ("title", "name", "label")  # how a list item or a free-form key names itself
+
+
+def own_name(node: Any) -> str | None:
+    """The one-line name a list item or a free-form entry gives itself, if any."""
+    if isinstance(node, dict):
+        for key in NAME_KEYS:
+            value = node.get(key)
+            if isinstance(value, str) and value.strip() and "\n" not in value.strip():
+                return value.strip()
+    return None
+
+
+def _at(data: Any, path: tuple) -> Any:
+    node = data
+    for step in path:
+        if isinstance(node, dict) and step in node:
+            node = node[step]
+        elif isinstance(node, list) and isinstance(step, int) and 0 <= step < len(node):
+            node = node[step]
+        else:
+            return None
+    return node
 
 
 def narrative_paths(index, data: Any, path: tuple = ()) -> Iterator[tuple]:

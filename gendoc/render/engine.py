@@ -49,7 +49,7 @@ from jinja2.utils import missing
 from markupsafe import Markup
 from markupsafe import escape as markupsafe_escape
 
-from gendoc.plaindata import get_path
+from gendoc.plaindata import dotted, get_path
 from gendoc.diagnostics import ERROR, Diagnostic, Location
 from gendoc.render.filters import FILTERS
 from gendoc.kind.labels import format_path, narrative_paths  # noqa: F401  (re-exported)
@@ -285,11 +285,6 @@ def render_documents(kind, data: dict, prev: dict | None, formats: list[str], so
 
 # -- narratives ------------------------------------------------------------------------------
 
-def _render_narratives(kind, data: dict, prev, fmt: str, sourcemap, source: "_Source") -> tuple[dict, list[Diagnostic]]:
-    texts, diagnostics = _narrative_texts(kind, data, prev, sourcemap, source)
-    return _with_narratives(data, texts, fmt), diagnostics
-
-
 def _narrative_texts(kind, data: dict, prev, sourcemap, source: "_Source") -> tuple[dict, list[Diagnostic]]:
     """Each narrative field rendered against the figures (once, whatever the formats)."""
     context = dict(data)
@@ -422,7 +417,7 @@ def _render_layout(kind, data: dict, prev, fmt: str, data_file: str,
         return grids[key]
 
     def label(path: str) -> str:
-        steps = _parse_path(path)
+        steps = dotted(path)
         title = kind.index.title(steps)
         if not isinstance(title, str):
             raise UndefinedError(f"no official label for '{path}' in the schema of {kind.id}")
@@ -490,15 +485,3 @@ def _line_of(file: Path, needle: str) -> int:
     except OSError:
         pass
     return 1
-
-
-_PATH_STEP = re.compile(r"([^.\[\]]+)|\[(\d+)\]")
-
-
-def _parse_path(text: str) -> tuple:
-    """"table3.results.granted" / "overview.parts[0].title" → a data path tuple."""
-    steps: list[Any] = []
-    for key, index in _PATH_STEP.findall(text):
-        steps.append(int(index) if index else key)
-    return tuple(steps)
-

@@ -26,7 +26,6 @@ from gendoc.build.project import ReportResult
 from gendoc.load.sourcemap import format_path
 
 SEP = " / "
-_NAME_KEYS = ("title", "name", "label")  # how a list item or a free-form key names itself
 
 
 # -- flattening ---------------------------------------------------------------------------
@@ -85,45 +84,7 @@ def label_parts(kind, path: tuple, data: Any = None) -> list[str]:
     path = tuple(path)
     if kind is None:
         return [format_path(path)] if path else []
-    index = kind.index
-    parts: list[str] = []
-    for depth in range(1, len(path) + 1):
-        sub = path[:depth]
-        step = sub[-1]
-        node = _at(data, sub)
-        if isinstance(step, int):
-            name = _own_name(node)
-            parts.append(f"第{step + 1}项" + (f"（{name}）" if name else ""))
-            continue
-        group = index.get(sub, "x-group")
-        if group and (not parts or parts[-1] != group):
-            parts.append(group)
-        parts.append(index.title(sub) or _own_name(node) or str(step))
-    short = index.get(path[:1], "x-short") if path else None
-    if short and parts:
-        parts[0] = short
-    return parts
-
-
-def _own_name(node: Any) -> str | None:
-    if isinstance(node, dict):
-        for key in _NAME_KEYS:
-            value = node.get(key)
-            if isinstance(value, str) and value.strip() and "\n" not in value.strip():
-                return value.strip()
-    return None
-
-
-def _at(data: Any, path: tuple) -> Any:
-    node = data
-    for step in path:
-        if isinstance(node, dict) and step in node:
-            node = node[step]
-        elif isinstance(node, list) and isinstance(step, int) and 0 <= step < len(node):
-            node = node[step]
-        else:
-            return None
-    return node
+    return kind.index.chain(path, data, short=True)
 
 
 def show(value: Any) -> str:
