@@ -9,7 +9,7 @@ PY     := $(VENV)/bin/python
 STAMP  := $(VENV)/.installed-stamp
 OUT    ?= build
 
-.PHONY: build test check clean golden distclean fuzz bench
+.PHONY: build test test-slow check clean golden distclean fuzz bench
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -28,6 +28,10 @@ check: $(STAMP)
 ## test: the whole test suite
 test: $(STAMP)
 	$(PY) -m pytest
+
+## test-slow: the browser tests (headless Chromium: overview filters, live preview, accessibility)
+test-slow: $(STAMP)
+	GENDOC_REQUIRE_BROWSER=1 $(PY) -m pytest -m slow
 
 ## fuzz: the property-based fuzz test with far more (and fresh random) examples
 fuzz: $(STAMP)
