@@ -10,6 +10,7 @@ import pytest
 from gendoc.cli.main import main
 from tests.browser import chromium, static_server
 from tests.conftest import replace_once
+from tests.test_overview import annual_reports_only
 
 pytestmark = pytest.mark.slow
 
@@ -24,6 +25,7 @@ def visible_agencies(web) -> list[str]:
 
 def test_filters_by_name_and_status_and_sorts(project, tmp_path, capsys):
     reports = project / "reports"
+    annual_reports_only(project)
     for name in ("north-office", "south-office", "east-office"):
         shutil.copytree(reports / "sample-bureau", reports / name)
     broken = reports / "south-office" / "2022.yaml"
@@ -61,6 +63,7 @@ def test_filters_by_name_and_status_and_sorts(project, tmp_path, capsys):
 
 
 def test_without_javascript_the_whole_list_is_there(project, tmp_path, capsys):
+    annual_reports_only(project)
     out = tmp_path / "out"
     assert main(["build", "--root", str(project), "-o", str(out)]) == 0
     capsys.readouterr()

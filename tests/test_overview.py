@@ -56,12 +56,21 @@ def row(parsed: Rows, first: str) -> list[str]:
     return next(r for r in parsed.rows if r and r[0].startswith(first))
 
 
+def annual_reports_only(project: Path) -> Path:
+    """The project's annual reports (zhifu-drc, sample-bureau) without the other kinds' samples."""
+    for folder in (project / "reports").iterdir():
+        if folder.name not in ("zhifu-drc", "sample-bureau"):
+            shutil.rmtree(folder)
+    return project
+
+
 def build(project: Path, out: Path) -> int:
     return main(["build", "--root", str(project), "-o", str(out)])
 
 
 @pytest.fixture
 def two_agencies(project: Path) -> Path:
+    annual_reports_only(project)
     shutil.copytree(project / "reports" / "sample-bureau", project / "reports" / "sample-two")
     return project
 
@@ -83,12 +92,13 @@ def test_region_totals_sum_final_reports_in_the_official_layout(two_agencies, tm
     assert row(year, "一、本年新收政府信息公开申请数量")[-1] == "61"
     assert "合计纳入 1 份已定稿且校验无错误的报告（该年度此格式共 2 份" in (out / "index-2022.html").read_text(encoding="utf-8")
     listed = row(year, "示例区示例局（样例数据）sample-two")
-    assert listed[1] == "错误" and int(listed[2]) >= 1
-    assert "勾稽关系" in listed[4]
+    assert listed[1] == "错误" and listed[2] == "政府信息公开工作年度报告（2021 版格式）" and int(listed[3]) >= 1
+    assert "勾稽关系" in listed[5]
     capsys.readouterr()
 
 
 def test_missing_and_late_reports(project, tmp_path):
+    annual_reports_only(project)
     out = tmp_path / "out"
     report = project / "reports" / "sample-bureau" / "2022.yaml"
     report.write_text(replace_once(report.read_text(encoding="utf-8"), 'published: "2023-01-18"',
@@ -114,6 +124,7 @@ def test_agency_page_puts_years_side_by_side_with_changes(project, tmp_path):
     assert row(agency, "项目") == ["项目", "2021年度", "2022年度"]
     assert row(agency, "本年新收申请") == ["本年新收申请", "54", "61（+7（+13%））"]
     assert row(agency, "行政诉讼") == ["行政诉讼", "1", "2（+1（+100%））"]
+    assert row(agency, "状态") == ["状态", "通过", "通过"]
     assert "../sample-bureau/2021.html" in agency.links and "../index-2022.html" in agency.links
     zhifu = page(out / "zhifu-drc" / "index.html")
     assert row(zhifu, "状态") == ["状态", "通过", "缺失", "缺失"]
@@ -174,3 +185,15 @@ def test_overview_pages_follow_removed_agencies_and_are_not_rewritten_needlessly
     assert build(project, out) == 0
     assert not (out / "zhifu-drc").exists() and not (out / "index-2020.html").exists()
     assert "zhifu-drc" not in index.read_text(encoding="utf-8")
+
+
+def test_another_kind_is_listed_by_its_own_data(project, tmp_path):
+    """The website form names its site in form.site_name and sums into no table: it is listed,
+    named and charted by its kind.yaml alone."""
+    out = tmp_path / "out"
+    assert build(project, out) == 0
+    listed = row(page(out / "index-2022.html"), "示例市人民政府门户网站（样例数据）")
+    assert listed[1:3] == ["通过", "政府网站工作年度报表"]
+    portal = page(out / "sample-city-portal" / "index.html")
+    assert row(portal, "网站总访问量")[0] == "网站总访问量" and len(row(portal, "网站总访问量")) == 3
+    assert "2022年度合计（政府网站工作年度报表）" not in (out / "index-2022.html").read_text(encoding="utf-8")

@@ -152,16 +152,13 @@ def summarise(project: Project, path: Path, out_dir: Path, fingerprint: str) -> 
     from gendoc.build.overview_data import report_facts
 
     result = project.build(path, out_dir)
-    name = ""
     facts: dict = {}
     if result.report is not None and result.kind is not None:
-        agency = result.report.data.get("agency")
-        name = agency.get("name", "") if isinstance(agency, dict) else ""
         facts = report_facts(result.kind, result.report.data)
     return Summary(
         file=result.file, agency=result.agency, year=result.year,
         kind_id=result.kind.id if result.kind else None, kind_title=result.kind.title if result.kind else "",
-        agency_name=name if isinstance(name, str) else "", fingerprint=fingerprint,
+        fingerprint=fingerprint,
         outputs={fmt: str(p) for fmt, p in result.outputs.items()}, diagnostics=result.diagnostics, **facts,
     )
 

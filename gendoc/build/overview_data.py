@@ -66,8 +66,13 @@ def as_number(value: int | str | None) -> int | Decimal | None:
 
 
 def report_facts(kind, data: dict) -> dict[str, Any]:
-    """published, draft, measures and summed-table figures of one derived report."""
+    """Name (kind.yaml `overview.name`, by default agency.name), publication date, draft or
+    not, measures and summed-table figures of one derived report."""
+    name: Any = data
+    for step in str(kind.overview.get("name", "agency.name")).split("."):
+        name = name.get(step) if isinstance(name, dict) else None
     facts: dict[str, Any] = {
+        "agency_name": name if isinstance(name, str) else "",
         "published": str(data.get("published") or ""),
         "draft": data.get("status") == "draft",
         "measures": {},

@@ -86,6 +86,8 @@ def _charts(overview: Overview, prefix: str, categories: list[str], value_of) ->
         if draw is None or not keys or not categories:
             continue
         series = [Series(overview.measures[k], [value_of(i, k) for i in range(len(categories))]) for k in keys]
+        if all(v is None for s in series for v in s.values):
+            continue  # none of these reports has the figures (another kind's chart)
         title = str(chart["title"])
         out.append((title, draw(f"{prefix}-chart-{n + 1}", title, categories, series, chart.get("unit", "件"))))
     return out

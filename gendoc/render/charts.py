@@ -90,7 +90,7 @@ def bars(chart_id: str, title: str, categories: Sequence[str], series: Sequence[
     """Grouped vertical bars: for each category, one bar per series."""
     legend, top = _legend(series, 20)
     top += 16
-    plot_h, left, bottom = 180.0, 48.0, 28.0
+    plot_h, left, bottom = 180.0, 64.0, 28.0
     peak = max([float(v) for s in series for v in s.values if v is not None] or [0])
     step = _nice_step(peak)
     scale_max = 4 * step
@@ -98,7 +98,9 @@ def bars(chart_id: str, title: str, categories: Sequence[str], series: Sequence[
     for k in range(5):  # gridlines with their figures
         y = top + plot_h - plot_h * k / 4
         body.append(f'<line x1="{left}" x2="{WIDTH - 8}" y1="{y:.1f}" y2="{y:.1f}" stroke="#d0d0d0"/>')
-        body.append(_text(left - 6, y + 4, f"{step * k:g}", anchor="end", size=11, extra=' fill="#555"'))
+        mark = step * k
+        body.append(_text(left - 6, y + 4, str(int(mark)) if mark == int(mark) else f"{mark:g}", anchor="end",
+                          size=11, extra=' fill="#555"'))
     band = (WIDTH - 8 - left) / max(1, len(categories))
     bar_w = min(40.0, band * 0.8 / max(1, len(series)))
     for c, category in enumerate(categories):
