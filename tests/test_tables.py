@@ -6,6 +6,7 @@ not derived from the schema: these tests are what catches a schema title that dr
 from __future__ import annotations
 
 import copy
+import re
 from decimal import Decimal
 from pathlib import Path
 
@@ -386,3 +387,25 @@ def test_2021_table2_single_value_subtables_span(kind2021):
         [("信息内容", 1), ("本年收费金额（单位：万元）", 3)],
         [("行政事业性收费", 1), ("190.457379", 3)],
     ]
+
+
+@pytest.mark.parametrize("report", ["zhifu-drc/2020.yaml", "sample-bureau/2022.yaml", "sample-bureau-website/2022.yaml"])
+def test_the_tables_tested_here_are_the_tables_pages_show(report):
+    """build_grid (what the tests above check) and the slots pages are filled through give
+    the same table, cell for cell, in HTML and in Markdown."""
+    from gendoc.build.project import Project
+    from gendoc.render.engine import _layout_env, render_document
+
+    result = Project(ROOT).check(ROOT / "reports" / report)
+    assert result.ok
+    kind, data = result.kind, result.report.data
+    tables = [key for key in kind.index.properties(()) if isinstance(kind.index.get((key,), "x-layout"), dict)]
+    assert tables
+    for fmt, macro_file, macro in (("html", "tables.html.j2", "grid_table"), ("md", "tables.md.j2", "grid_tables")):
+        page = render_document(kind, data, None, fmt, result.report.sourcemap).text
+        module = _layout_env(kind, fmt).get_template(macro_file).module
+        for key in tables:
+            text = str(getattr(module, macro)(build_grid(kind.index, data, key))).strip()
+            if fmt == "md":  # a page never has more than one blank line in a row
+                text = re.sub(r"\n{3,}", "\n\n", text)
+            assert text in page, (fmt, key)

@@ -135,7 +135,7 @@ def build_grid(index: SchemaIndex, data: dict, table_key: str) -> Grid:
     The layout depends on the schema only, so it is worked out once per kind and table;
     each report then only fills in its figures.
     """
-    return _fill(shape_grid(index, table_key), _Builder(index, data, (table_key,), {}))
+    return _fill(shape_grid(index, table_key), _Figures(index, data))
 
 
 # A value cell's text in a shape: "\x00<path>\x01", filled with the figure per report.
@@ -163,14 +163,14 @@ def fill_slots(index: SchemaIndex, data: dict, parts: list[str], escape: Callabl
                figures: dict[str, str] | None = None) -> str:
     """The split text with each slot replaced by its figure, escaped. `figures` (slot → text)
     may be shared by the outputs of one report: a figure is formatted once for all."""
-    b = _Builder(index, data, (), {})
+    report = _Figures(index, data)
     known = {} if figures is None else figures
     out = list(parts)
     for i in range(1, len(out), 2):
         slot = out[i]
         text = known.get(slot)
         if text is None:
-            text = known[slot] = _slot_text(b, slot)
+            text = known[slot] = _slot_text(report, slot)
         out[i] = text if text.isdigit() else escape(text)  # plain digits need no escaping
     return "".join(out)
 
@@ -204,9 +204,10 @@ def _optional(index: SchemaIndex, path: tuple) -> bool:
     return path[-1] not in index.required(path[:-1])
 
 
-def _slot_text(b: "_Builder", slot: str) -> str:
-    """The figure of one slot, formatted as value_cell would, with the schema lookups done
-    once per kind rather than once per cell of every report."""
+def _slot_text(b: "_Figures", slot: str) -> str:
+    """The text of one slot's cell — the one way a figure becomes cell text, for templates
+    (fill_slots) and grids (build_grid) alike — with the schema lookups done once per kind
+    rather than once per cell of every report."""
     memo = b.index.cache("#slots")
     known = memo.get(slot)
     if known is None:
@@ -244,20 +245,20 @@ def _shape(index: SchemaIndex, table_key: str) -> Grid:
     layout = index.get(path, "x-layout")
     if not isinstance(layout, dict) or layout.get("kind") not in LAYOUTS:
         raise GridError(f"{table_key}: no x-layout of a known kind ({', '.join(LAYOUTS)}) in the schema")
-    grid = LAYOUTS[layout["kind"]](_Builder(index, None, path, layout))
+    grid = LAYOUTS[layout["kind"]](_Builder(index, path, layout))
     _matrix(grid.rows(), grid.width)  # every row must fill the grid exactly
     return grid
 
 
-def _fill(shape: Grid, b: "_Builder") -> Grid:
-    """The shape with this report's figures in its value cells."""
+def _fill(shape: Grid, report: "_Figures") -> Grid:
+    """The shape with this report's figures in its value cells (the texts fill_slots gives)."""
     texts: dict[str, str] = {}
 
     def cells(row: list[Cell]) -> list[Cell]:
         out = []
         for cell in row:
             if cell.role == "value":
-                real = b.value_cell(cell.path, cell.colspan)
+                real = report.cell(cell)
                 texts[cell.text] = real.text
                 cell = real
             out.append(cell)
@@ -270,11 +271,10 @@ def _fill(shape: Grid, b: "_Builder") -> Grid:
 
 
 class _Builder:
-    """Schema walking and figure lookup shared by the layouts."""
+    """Schema walking shared by the layouts: a table's shape, a slot in every value cell."""
 
-    def __init__(self, index: SchemaIndex, data: dict, path: tuple, layout: dict):
+    def __init__(self, index: SchemaIndex, path: tuple, layout: dict):
         self.index = index
-        self.data = data
         self.path = path
         self.layout = layout
 
@@ -310,6 +310,19 @@ class _Builder:
         keys = self.index.properties(path)
         return bool(keys) and all(self.is_figure(path + (k,)) for k in keys)
 
+    def value_cell(self, path: tuple, colspan: int = 1) -> Cell:
+        """A slot for the figure at `path`: filled per report by `_slot_text`."""
+        numeric = _value_style(self.index, path)[0] in ("plain", "signed")
+        return Cell(_SLOT + ".".join(map(str, path)) + _SLOT_END, colspan=colspan, numeric=numeric, path=path)
+
+
+class _Figures:
+    """One report's figures, looked up by data path for the cells of its tables."""
+
+    def __init__(self, index: SchemaIndex, data: dict):
+        self.index = index
+        self.data = data
+
     def value(self, path: tuple) -> Any:
         node: Any = self.data
         for step in path:
@@ -330,14 +343,11 @@ class _Builder:
         unit_key = _unit_key(self.index, row, key)
         if unit_key is None:
             return None
-        container = self._optional(row)
+        container = self.optional(row)
         return container.get(unit_key) if isinstance(container, dict) else None
 
     def optional(self, path: tuple) -> Any:
         """The value at `path`, or None when the report leaves it out."""
-        return self._optional(path)
-
-    def _optional(self, path: tuple) -> Any:
         node: Any = self.data
         for step in path:
             if not isinstance(node, dict) or step not in node:
@@ -345,14 +355,11 @@ class _Builder:
             node = node[step]
         return node
 
-    def value_cell(self, path: tuple, colspan: int = 1) -> Cell:
-        numeric = _value_style(self.index, path)[0] in ("plain", "signed")
-        if self.data is None:  # working out the shape: a slot for the figure
-            return Cell(_SLOT + ".".join(map(str, path)) + _SLOT_END, colspan=colspan, numeric=numeric, path=path)
-        text = _slot_text(self, ".".join(map(str, path)))
-        value = self.value(path) if numeric and text else self._optional(path)
-        return Cell(text, value=value, colspan=colspan, numeric=numeric, path=path)
-
+    def cell(self, slot: Cell) -> Cell:
+        """The shape's value cell `slot` with this report's figure in it."""
+        text = _slot_text(self, ".".join(map(str, slot.path)))
+        value = self.value(slot.path) if slot.numeric and text else self.optional(slot.path)
+        return Cell(text, value=value, colspan=slot.colspan, rowspan=slot.rowspan, numeric=slot.numeric, path=slot.path)
 
 
 def _unit_key(index: SchemaIndex, row: tuple, key: str) -> str | None:
