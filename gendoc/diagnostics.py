@@ -123,6 +123,8 @@ CATALOGUE: dict[str, tuple[str, str, str]] = {
              "literal figure {figure} in prose; reference the data instead, or it will drift from the tables"),
     "N004": ("template error", "模板渲染出错：{problem}", "template rendering failed: {problem}"),
     "N005": ("unsafe template", "模板中不允许的操作：{problem}", "operation not allowed in a narrative template: {problem}"),
+    # -- output formats (Word, PDF)
+    "O001": ("page description broken", "页面格式文件有误：{problem}", "the page description is broken: {problem}"),
 }
 
 

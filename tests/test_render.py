@@ -385,7 +385,7 @@ def test_layout_template_errors_point_at_the_template(kind, tmp_path, body, code
 
 
 def test_unknown_format_is_a_diagnostic(kind):
-    out = render(kind, report_text(), "docx")
+    out = render(kind, report_text(), "odt")
     assert out.text is None and out.diagnostics[0].code == "N004"
 
 

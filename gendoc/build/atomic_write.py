@@ -12,12 +12,12 @@ os.umask(_UMASK)
 _MODE = 0o666 & ~_UMASK
 
 
-def write_if_changed(target: Path, content: str) -> bool:
+def write_if_changed(target: Path, content: str | bytes) -> bool:
     """Atomically replace `target` with `content`; return False when it already held it."""
     return bool(write_together({target: content}))
 
 
-def write_together(files: dict[Path, str]) -> list[Path]:
+def write_together(files: dict[Path, str | bytes]) -> list[Path]:
     """Write several outputs of one report as a set; return the ones that changed.
 
     Every changed file is first written in full to a temporary file beside its target (the
@@ -30,7 +30,7 @@ def write_together(files: dict[Path, str]) -> list[Path]:
     staged: list[tuple[str, Path]] = []
     try:
         for target, content in files.items():
-            data = content.encode("utf-8")
+            data = content if isinstance(content, bytes) else content.encode("utf-8")
             if _holds(target, data):
                 continue
             staged.append((_stage(target, data), target))

@@ -210,7 +210,7 @@ class Project:
         self._render(result, text=False)
         return result
 
-    def _render(self, result: ReportResult, *, text: bool = True) -> dict[str, str] | None:
+    def _render(self, result: ReportResult, *, text: bool = True) -> dict[str, str | bytes] | None:
         """Every output of the report's kind, or None when it has errors; the findings of
         rendering are added to `result`. `text=False` skips the Markdown → HTML conversion
         of narratives, which never fails: validation needs the findings, not the pages."""
@@ -222,14 +222,16 @@ class Project:
         formats = list(result.kind.outputs)
         outputs = render_documents(result.kind, result.report.data, prev.data if prev else None, formats,
                                    result.report.sourcemap, convert=text)
-        rendered: dict[str, str] = {}
+        rendered: dict[str, str | bytes] = {}
         for fmt in formats:
             out = outputs[fmt]
             for d in out.diagnostics:
                 if d not in result.diagnostics:  # narrative findings are shared by all formats
                     result.diagnostics.append(d)
             if out.text is None:
-                return None
+                if any(d.severity == ERROR for d in out.diagnostics):
+                    return None
+                continue  # an output that cannot be made here (no PDF engine): the others are written
             rendered[fmt] = out.text
         return rendered if result.ok else None
 

@@ -64,7 +64,7 @@ NARRATIVE_TEMPLATE_NAME = "<template>"  # what Jinja calls a template made from 
 
 @dataclass
 class Rendered:
-    text: str | None
+    text: str | bytes | None  # bytes for the paged formats (docx, pdf)
     diagnostics: list[Diagnostic] = field(default_factory=list)
 
 
@@ -257,12 +257,18 @@ def render_documents(kind, data: dict, prev: dict | None, formats: list[str], so
 
     `convert=False` (validation) leaves the rendered narratives as they are instead of
     converting their Markdown for each format: that step cannot fail, and it is the costly
-    part of a first render (markdown-it's import), so the findings are the same either way."""
+    part of a first render (markdown-it's import), so the findings are the same either way.
+
+    Text formats give `str`, the paged ones (docx, pdf: gendoc.render.paged) `bytes`, drawn
+    from the HTML page's structure and the same table grids."""
+    from gendoc.render.paged import PAGED_FORMATS
+
     file = getattr(sourcemap, "file", "") or ""
     out: dict[str, Rendered] = {}
     for fmt in formats:
-        if fmt not in FORMATS:
-            problem = f"不支持的输出格式「{fmt}」（可用：{'、'.join(FORMATS)}）"
+        if fmt not in FORMATS and fmt not in PAGED_FORMATS:
+            known = "、".join(FORMATS + PAGED_FORMATS)
+            problem = f"不支持的输出格式「{fmt}」（可用：{known}）"
             out[fmt] = Rendered(None, [Diagnostic(ERROR, "N004", {"problem": problem}, str(kind.folder / "kind.yaml"))])
     wanted = [fmt for fmt in formats if fmt not in out]
     if not wanted:
@@ -271,15 +277,34 @@ def render_documents(kind, data: dict, prev: dict | None, formats: list[str], so
     data, unknown_cells = with_unknowns(data)
     prev = with_unknowns(prev)[0] if prev is not None else None
     draft = {"draft": data.get("status") == "draft", "unknown_cells": unknown_cells, "unknown_legend": LEGEND}
+    paged = [fmt for fmt in wanted if fmt in PAGED_FORMATS]
+    texts_wanted = [fmt for fmt in wanted if fmt in FORMATS]
+    if paged and "html" not in texts_wanted:
+        texts_wanted.append("html")  # the paged formats follow the HTML page
     texts, diagnostics = _narrative_texts(kind, data, prev, sourcemap, _Source(file, source_text))
     figures: dict[str, str] = {}  # table figures, formatted once for every output
-    for fmt in wanted:
+    rendered: dict[str, Rendered] = {}
+    for fmt in texts_wanted:
         if diagnostics:
-            out[fmt] = Rendered(None, diagnostics)
+            rendered[fmt] = Rendered(None, diagnostics)
             continue
         text, problems = _render_layout(kind, _with_narratives(data, texts, fmt if convert else None), prev, fmt,
                                         file, figures, draft)
-        out[fmt] = Rendered(text, problems)
+        rendered[fmt] = Rendered(text, problems)
+    for fmt in paged:
+        page = rendered["html"]
+        if page.text is None:
+            rendered[fmt] = Rendered(None, page.diagnostics)
+            continue
+        from gendoc.render.paged import layout_problems, paged_output
+
+        if not convert:  # validation: what can fail is the page description, not the drawing
+            problems = layout_problems(kind, fmt)
+            rendered[fmt] = Rendered(None if problems else b"", problems)
+            continue
+        content, problems = paged_output(kind, fmt, data, page.text, lambda key: build_grid(kind.index, data, key))
+        rendered[fmt] = Rendered(content, problems)
+    out.update({fmt: rendered[fmt] for fmt in wanted})
     return out
 
 
