@@ -100,7 +100,8 @@ def test_html_and_markdown_are_written_as_a_pair(project, tmp_path, monkeypatch,
     report = project / "reports" / "zhifu-drc" / "2020.yaml"
     assert main(["build", "--root", str(project), "-o", str(out), str(report)]) == 0
     html, md = out / "zhifu-drc" / "2020.html", out / "zhifu-drc" / "2020.md"
-    before = {p: p.read_bytes() for p in (html, md)}
+    docx = out / "zhifu-drc" / "2020.docx"
+    before = {p: p.read_bytes() for p in (html, md, docx)}
     text = report.read_text(encoding="utf-8").replace("收到政府信息公开申请", "共收到政府信息公开申请")
     report.write_text(text, encoding="utf-8")
     real_mkstemp = tempfile.mkstemp
@@ -112,8 +113,8 @@ def test_html_and_markdown_are_written_as_a_pair(project, tmp_path, monkeypatch,
     monkeypatch.setattr(tempfile, "mkstemp", no_room_for_markdown)
     assert main(["build", "--root", str(project), "-o", str(out), str(report)]) == 1
     assert f"{md}: error[F005]: 无法写入输出文件 {md}：No space left on device" in capsys.readouterr().out
-    assert {p: p.read_bytes() for p in (html, md)} == before
-    assert sorted(p.name for p in html.parent.iterdir()) == ["2020.html", "2020.md"]
+    assert {p: p.read_bytes() for p in (html, md, docx)} == before
+    assert sorted(p.name for p in html.parent.iterdir()) == ["2020.docx", "2020.html", "2020.md"]
     monkeypatch.setattr(tempfile, "mkstemp", real_mkstemp)
     # a failed write is tried again by the next build, though the report has not changed
     assert main(["build", "--root", str(project), "-o", str(out), str(report)]) == 0
