@@ -253,8 +253,10 @@ def test_same_report_same_bytes():
     assert first == again
 
 
-def test_the_2021_format_renders_through_the_same_mechanism():
-    data, html = rendered("sample-bureau/2022.yaml")
+@pytest.mark.parametrize("report", ["sample-bureau/2022.yaml", "sample-city-portal/2022.yaml"])
+def test_other_kinds_render_through_the_same_mechanism(report):
+    """The 2021 format and the 政府网站工作年度报表: no code of their own, the same grids."""
+    data, html = rendered(report)
     xml = parts(data)
     expected = html_tables(html)
     assert docx_tables(xml["word/document.xml"]) == list(expected.values())

@@ -399,15 +399,19 @@ def label_columns(matrix: list[list[Cell]], header_rows: int) -> int:
 
 def column_widths(g: Grid, matrix: list[list[Cell]], total: int) -> list[int]:
     """Label columns as wide as their longest one-column label needs (3–9 characters; a
-    group label spanning several rows may wrap over them), figure columns as their
-    one-column heads need (2.5–5 characters, a head may wrap once)."""
+    group label spanning several rows may wrap over them); figure columns as their heads
+    (which may wrap once) and their values (text values too: names, addresses) need,
+    2.5–14 characters. Only the proportions matter: the table fills the 版心."""
     labels = label_columns(matrix, len(g.header_rows))
     weights = []
     for c in range(g.width):
-        needs = [len(cell.text) / (cell.rowspan if c < labels else 2) for cell in {id(row[c]): row[c] for row in matrix}.values()
-                 if cell.colspan == 1 and cell.header]
-        longest = max(needs, default=0)
-        weights.append(min(9.0, max(3.0, longest)) if c < labels else min(5.0, max(2.5, longest)))
+        cells = {id(row[c]): row[c] for row in matrix}.values()
+        if c < labels:
+            need = max((len(x.text) / x.rowspan for x in cells if x.colspan == 1 and x.header), default=0)
+            weights.append(min(9.0, max(3.0, need)))
+        else:
+            need = max((len(x.text) / (2 if x.header else 1) for x in cells if x.colspan == 1), default=0)
+            weights.append(min(14.0, max(2.5, need)))
     scale = total / sum(weights)
     widths = [int(w * scale) for w in weights]
     widths[-1] += total - sum(widths)
