@@ -297,10 +297,12 @@ class _Builder:
         return title
 
     def children(self, path: tuple) -> list[str]:
-        """Properties in schema order, without the `x-unit-for` ones (they are units) and the
-        `x-detail-for` ones (they complete another cell)."""
+        """Properties in schema order, without the `x-unit-for` ones (they are units), the
+        `x-detail-for` ones (they complete another cell) and the `x-subtotal` ones (group
+        subtotals for the prose: the official table has no such row)."""
         return [k for k in self.index.properties(path)
-                if not self.index.get(path + (k,), "x-unit-for") and not self.index.get(path + (k,), "x-detail-for")]
+                if not self.index.get(path + (k,), "x-unit-for") and not self.index.get(path + (k,), "x-detail-for")
+                and not self.index.get(path + (k,), "x-subtotal")]
 
     def is_figure(self, path: tuple) -> bool:
         return not self.index.properties(path)
