@@ -14,7 +14,7 @@ OUT    ?= build
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
 	$(PY) -m pip install --quiet --disable-pip-version-check --upgrade "pip>=23"
-	$(PY) -m pip install --quiet --disable-pip-version-check -e '.[test]'
+	$(PY) -m pip install --quiet --disable-pip-version-check -e '.[test,ingest]'
 	@touch $@
 
 ## build: validate every report under reports/ and render HTML + Markdown into build/

@@ -155,6 +155,10 @@ class Project:
         self._remember(path, report)
         result.diagnostics.extend(findings)
         result.diagnostics.extend(skipped_rules_finding(kind, data, str(path), loaded.sourcemap, report.skipped, unknown))
+        if any(d.code == "N003" for d in result.diagnostics):  # literal figures: are they true?
+            from gendoc.check.prose_claims import contradictions
+
+            result.diagnostics.extend(contradictions(kind, report.data, data, str(path), loaded.sourcemap, loaded.text))
         result.diagnostics.sort(key=Diagnostic.sort_key)
         return result
 

@@ -32,7 +32,7 @@ def literal_figures(kind, data: Any, file: str, sourcemap, text: str | None) -> 
         for offset, figure in figures_in(value):
             if lines is None:
                 lines = text.split("\n") if text else []
-            line, col = _position(sourcemap.value(path), value, offset, lines)
+            line, col = position_in_file(sourcemap.value(path), value, offset, lines)
             out.append(Diagnostic(WARNING, "N003", {"figure": figure}, file, line, col, format_path(path)))
     return out
 
@@ -45,7 +45,7 @@ def figures_in(value: str) -> tuple[tuple[int, str], ...]:
     return tuple((m.start(), m.group(0).replace(" ", "")) for m in _FIGURE.finditer(blanked))
 
 
-def _position(start: tuple[int, int], value: str, offset: int, lines: list[str]) -> tuple[int, int]:
+def position_in_file(start: tuple[int, int], value: str, offset: int, lines: list[str]) -> tuple[int, int]:
     """Where character `offset` of a narrative string sits in the file.
 
     Exact for `|` and `>` block scalars (the usual way to write prose); for a one-line scalar

@@ -1,0 +1,1 @@
+"""Import and audit of published reports: web pages, Word files, PDFs and plain text."""

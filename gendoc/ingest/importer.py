@@ -1,0 +1,250 @@
+"""One published report → report data in the kind that fits it, with findings.
+
+    read (by file type) → identify agency and year → read the tables by label with every
+    kind, keep the kind the year requires (tables in another format are a finding) →
+    published totals checked by the kind's own rules (R002 names both values) → narrative
+    sections, with figures the prose states correctly turned into references → data.
+
+Findings point into the source file. Nothing here writes files (see `write_report`).
+"""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from typing import Any
+
+from gendoc.check.prose_claims import claim_specs, find_claims, finding, judge
+from gendoc.check.rules import apply_rules
+from gendoc.diagnostics import ERROR, INFO, WARNING, Diagnostic
+from gendoc.ingest.document import Paragraph, SourceDocument
+from gendoc.ingest.label_matcher import Reading, TableReading, read_tables
+from gendoc.ingest.narrative import contacts, identify, published_date, sections, split_parts
+from gendoc.ingest.normalize import label_key
+from gendoc.ingest.table_model import table_models
+from gendoc.kind.labels import format_path
+from gendoc.plaindata import copy_data
+
+# Only a plain path (or a sum of plain paths) can become a {{ }} reference in a template.
+_REFERABLE = re.compile(r"^[a-z_][\w.]*(?:\s*\+\s*[a-z_][\w.]*)*$")
+
+
+@dataclass
+class Imported:
+    source: SourceDocument
+    kind: Any = None
+    agency: str | None = None
+    year: int | None = None
+    data: dict | None = None               # None: nothing worth writing (fatal finding)
+    derived: dict | None = None            # data after the kind's derivations
+    readings: dict = field(default_factory=dict)
+    notes: dict[tuple, list[str]] = field(default_factory=dict)   # path → repairs/doubts
+    findings: list[Diagnostic] = field(default_factory=list)
+
+    @property
+    def ok(self) -> bool:
+        return not any(d.severity == ERROR for d in self.findings)
+
+
+class _SourcePositions:
+    """A SourceMap stand-in for the kind's rules: a figure's position is the cell it was read
+    from, so a broken rule points into the published page."""
+
+    def __init__(self, file: str, readings: dict[tuple, Reading]):
+        self.file = file
+        self.readings = readings
+
+    def value(self, path) -> tuple[int, int]:
+        r = self.readings.get(tuple(path))
+        return (r.line, r.col) if r else (0, 0)
+
+    key = value
+
+
+def import_document(doc: SourceDocument, registry) -> Imported:
+    out = Imported(doc, findings=list(doc.findings))
+    file = doc.file
+    if any(d.severity == ERROR for d in doc.findings):
+        return out
+    ident = identify(doc)
+    out.agency, out.year = ident.agency, ident.year
+    kinds = [registry.get(k) for k in registry.ids()]
+    kinds = [k for k in kinds if table_models(k.index)]
+    readings = {k.id: _read(doc, k) for k in kinds}
+    best = max(kinds, key=lambda k: (readings[k.id].score(), k.id), default=None)
+    best_score = readings[best.id].score() if best else 0
+    if ident.year is None:
+        reason = "找不到标题“××××年政府信息公开工作年度报告”，也没有正式表格" if best_score == 0 else ""
+        out.findings.append(Diagnostic(ERROR, "I001", {"reason": reason}, file, 1, 1) if best_score == 0
+                            else Diagnostic(ERROR, "I007", {}, file, 1, 1))
+        return out
+    kind = registry.for_year(ident.year)
+    if kind is None:
+        out.findings.append(Diagnostic(ERROR, "I008", {
+            "year": ident.year, "reason": "此前的年度报告没有统一的表格，无法按标签读取"}, file, ident.title_line, 1))
+        return out
+    if best_score == 0:
+        out.findings.append(Diagnostic(ERROR, "I001", {"reason": "没有找到任何一张正式表格（表二、表三、表四）"},
+                                       file, ident.title_line or 1, 1))
+        return out
+    if best is not kind and best_score > readings[kind.id].score() * 1.2:
+        out.findings.append(Diagnostic(ERROR, "I009", {"year": ident.year, "expected": kind.title, "found": best.title},
+                                       file, ident.title_line or 1, 1))
+        return out
+    out.kind = kind
+    tables = readings[kind.id]
+    out.readings = tables.figures
+    _table_findings(out, tables, kind)
+    data = _data(out, doc, kind, ident, tables)
+    positions = _SourcePositions(file, tables.figures)
+    # the published totals go through the kind's own derivations: one that differs is R002,
+    # with both values; the file itself leaves totals to derivation
+    published = copy_data(data)
+    for fig in (f for m in table_models(kind.index) for f in m.figures() if f.derived):
+        if fig.path in tables.figures:
+            _set(published, fig.path, tables.figures[fig.path].value)
+    report, rule_findings = apply_rules(kind, published, file, positions)
+    out.findings.extend(rule_findings)
+    out.derived = report.data
+    _narrative(out, doc, kind, ident, data, report.data)
+    out.data = data
+    out.findings.sort(key=lambda d: (d.line, d.col, d.code))
+    return out
+
+
+def _read(doc: SourceDocument, kind) -> TableReading:
+    index = kind.index
+    stops = {label_key(index.title((k,)) or k) for k in index.properties(())
+             if index.below((k,), "x-narrative") and re.match(r"^[一二三四五六七八九十]+、", index.title((k,)) or "")}
+    return read_tables(doc, table_models(index), stops)
+
+
+def _table_findings(out: Imported, tables: TableReading, kind) -> None:
+    file = out.source.file
+    index = kind.index
+    for p in tables.problems:
+        out.findings.append(Diagnostic(WARNING, p.code, p.params, file, p.line, p.col))
+    missing_by_table: dict[str, list] = {}
+    for model in table_models(index):
+        if model.key not in tables.seen_tables:
+            out.findings.append(Diagnostic(WARNING, "I010", {"table": model.title}, file, 0, 0, model.key))
+            continue
+        gone = [f.path for f in model.figures() if not f.derived and f.path not in tables.figures]
+        if gone:
+            missing_by_table[model.key] = gone
+    for key, gone in missing_by_table.items():
+        out.findings.append(Diagnostic(WARNING, "I015", {"count": len(gone), "place": index.place(gone[0])},
+                                       file, 0, 0, format_path(gone[0])))
+    told: set[tuple] = set()
+    for path, reading in tables.figures.items():
+        if reading.note:
+            out.notes.setdefault(path, []).append(reading.note)
+            if reading.note.startswith("标签"):  # a row label read approximately: once per row
+                where = path[:-1]
+                if (where, reading.note) in told:
+                    continue
+                told.add((where, reading.note))
+            else:
+                where = path
+            out.findings.append(Diagnostic(INFO, "I017", {"place": index.place(where), "note": reading.note},
+                                           file, reading.line, reading.col, format_path(where)))
+
+
+def _data(out: Imported, doc: SourceDocument, kind, ident, tables: TableReading) -> dict:
+    """The report data in schema order; figures the source does not give are None."""
+    index = kind.index
+    data: dict[str, Any] = {"format": kind.id, "year": ident.year}
+    agency = {"name": ident.agency or ""}
+    agency.update(contacts([p.text for p in doc.paragraphs()[:40]]))
+    data["agency"] = {k: agency[k] for k in index.properties(("agency",)) if agency.get(k)}
+    published = published_date(doc)
+    if published:
+        data["published"] = published
+    for model in table_models(index):
+        table: dict[str, Any] = {}
+        for fig in model.figures():
+            if fig.derived:
+                continue
+            node = table
+            for step in fig.path[1:-1]:
+                node = node.setdefault(step, {})
+            reading = tables.figures.get(fig.path)
+            node[fig.path[-1]] = reading.value if reading else None
+        data[model.key] = table
+    return data
+
+
+def _set(data: dict, path: tuple, value: Any) -> None:
+    node = data
+    for step in path[:-1]:
+        node = node.setdefault(step, {})
+    node[path[-1]] = value
+
+
+def _narrative(out: Imported, doc: SourceDocument, kind, ident, data: dict, derived: dict) -> None:
+    index = kind.index
+    specs = claim_specs(kind)
+    for section in sections(doc, index, ident, set()):
+        key = section.key
+        if index.get((key,), "x-narrative"):
+            text = _text(out, section.paragraphs, specs, derived, ident, (key,))
+            if text:
+                data[key] = text
+            continue
+        lead, parts = split_parts(section.paragraphs)
+        value: dict[str, Any] = {}
+        if lead and (not parts or "text" in index.properties((key,))):
+            value["text"] = _text(out, lead, specs, derived, ident, (key, "text"))
+        if parts:
+            value["parts"] = [{"title": title, "text": _text(out, paras, specs, derived, ident, (key, "parts", i, "text"))
+                               or "（原文此处无正文）\n"} for i, (title, paras) in enumerate(parts)]
+        if value:
+            data[key] = value
+    _order(data, index)
+
+
+def _order(data: dict, index) -> None:
+    order = {k: i for i, k in enumerate(index.properties(()))}
+    items = sorted(data.items(), key=lambda kv: order.get(kv[0], len(order)))
+    data.clear()
+    data.update(items)
+
+
+def _text(out: Imported, paragraphs: list[Paragraph], specs, derived: dict, ident, path: tuple) -> str:
+    """Paragraphs as narrative: Jinja characters made literal, figures the tables confirm
+    turned into references, contradicted ones reported (N010/N011) and kept as published."""
+    texts = []
+    for p in paragraphs:
+        text = p.text
+        replacements: list[tuple[int, int, str]] = []
+        for claim in find_claims(specs, text):
+            verdict = judge(claim, derived)
+            if verdict is None:
+                continue
+            if not verdict.agrees:
+                offset = claim.number_start if claim.number_start >= 0 else claim.start
+                out.findings.append(finding(verdict, out.kind.index, out.source.file, p.line, p.col + offset))
+            elif claim.stated is not None and _REFERABLE.match(claim.spec.figure_text):
+                replacements.append((claim.number_start, claim.number_end, "{{ " + claim.spec.figure_text + " }}"))
+        texts.append(_templated(text, replacements, ident))
+    return "\n\n".join(t for t in texts if t) + "\n" if texts else ""
+
+
+def _templated(text: str, replacements: list[tuple[int, int, str]], ident) -> str:
+    pieces, last = [], 0
+    for start, end, ref in sorted(replacements):
+        pieces.append(_literal(text[last:start], ident))
+        pieces.append(ref)
+        last = end
+    pieces.append(_literal(text[last:], ident))
+    return "".join(pieces)
+
+
+def _literal(text: str, ident) -> str:
+    """Published text as template source: {{ {% {# shown as typed; the report year and the
+    agency's name become references, so next year's copy stays right."""
+    text = re.sub(r"\{(?=[{%#])", "{{ '{' }}", text)
+    if ident.year:
+        text = re.sub(rf"(?<![0-9]){ident.year}(?=\s*年)", "{{ year }}", text)
+    if ident.agency and len(ident.agency) >= 4:
+        text = text.replace(ident.agency, "{{ agency.name }}")
+    return text
