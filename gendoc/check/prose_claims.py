@@ -16,7 +16,7 @@ from typing import Any
 
 import yaml
 
-from gendoc.check.expressions import Evaluator, ExpressionError, Missing, parse, paths_in
+from gendoc.check.expressions import DivisionByZero, ExpressionError, Missing, evaluate, parse, paths_in
 from gendoc.check.numerals import NUMBER_PATTERN, parse_number
 from gendoc.diagnostics import ERROR, Diagnostic
 
@@ -81,8 +81,8 @@ def _load(kind) -> list[ClaimSpec]:
     specs = []
     for item in doc.get("claims", []):
         try:
-            figure = parse(item["figure"]) if item.get("figure") else None
-            holds = parse(item["holds"]) if item.get("holds") else None
+            figure = parse(item["figure"], "number") if item.get("figure") else None
+            holds = parse(item["holds"], "truth") if item.get("holds") else None
             patterns = tuple(re.compile(p.replace("{n}", NUMBER_PATTERN)) for p in item["patterns"])
         except (KeyError, ExpressionError, re.error) as exc:
             raise ClaimsError(f"{path}: claim {item.get('id')}: {exc}") from exc
@@ -142,11 +142,11 @@ def judge(claim: Claim, data: dict) -> Verdict | None:
     refs: list = []
     try:
         if claim.spec.figure is not None:
-            actual = Evaluator({"data": data}).eval(claim.spec.figure, refs)
+            actual = evaluate(claim.spec.figure, {"data": data}, refs)
             return Verdict(claim, actual, actual == claim.stated, tuple(r.path for r in refs))
-        truth = Evaluator({"data": data}).eval(claim.spec.holds, refs)
+        truth = evaluate(claim.spec.holds, {"data": data}, refs)
         return Verdict(claim, truth, bool(truth), tuple(r.path for r in refs))
-    except Missing:
+    except (Missing, DivisionByZero):
         return None
 
 
