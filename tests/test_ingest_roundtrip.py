@@ -11,7 +11,11 @@ from gendoc.ingest.readers import read_source
 from gendoc.ingest.table_model import table_models
 
 ROOT = Path(__file__).resolve().parent.parent
-REPORTS = sorted((ROOT / "reports").rglob("*.yaml"))
+PROJECT = Project(ROOT)
+# every report of a kind whose tables import reads back (the annual reports, not the
+# website form)
+REPORTS = [p for p in sorted((ROOT / "reports").rglob("*.yaml"))
+           if table_models(PROJECT.kinds.get(PROJECT.check(p).kind.id).index)]
 
 
 def typed_figures(kind, data: dict) -> dict:

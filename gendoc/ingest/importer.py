@@ -77,8 +77,9 @@ def import_document(doc: SourceDocument, registry) -> Imported:
         out.findings.append(Diagnostic(ERROR, "I001", {"reason": reason}, file, 1, 1) if best_score == 0
                             else Diagnostic(ERROR, "I007", {}, file, 1, 1))
         return out
-    kind = registry.for_year(ident.year)
-    if kind is None:
+    # the family is what the tables look like; the format within it is what the year requires
+    kind = registry.for_year(ident.year, best.family if best_score else None)
+    if kind is None or not table_models(kind.index):
         out.findings.append(Diagnostic(ERROR, "I008", {
             "year": ident.year, "reason": "此前的年度报告没有统一的表格，无法按标签读取"}, file, ident.title_line, 1))
         return out

@@ -42,12 +42,18 @@ class TableModel:
         return [f for r in self.rows for f in r.figures]
 
 
+# The layouts whose tables are read back by label (a `form`, label beside value, is not).
+READABLE_LAYOUTS = ("rows", "subtables", "columns")
+
+
 def table_models(index) -> list[TableModel]:
-    """Every table of the kind (top-level properties with an `x-layout`), in schema order."""
+    """Every table of the kind (top-level properties with an `x-layout` of a readable kind),
+    in schema order; none for a kind whose document is not read back."""
     memo = index.cache("#ingest-tables")
     if "models" not in memo:
         memo["models"] = [_model(index, key) for key in index.properties(())
-                          if isinstance(index.get((key,), "x-layout"), dict)]
+                          if isinstance(index.get((key,), "x-layout"), dict)
+                          and index.get((key,), "x-layout").get("kind") in READABLE_LAYOUTS]
     return memo["models"]
 
 
