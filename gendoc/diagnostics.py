@@ -58,6 +58,14 @@ CATALOGUE: dict[str, tuple[str, str, str]] = {
              "the file name says {file_year} but year is {year}"),
     "F005": ("output not written", "无法写入输出文件 {target}：{reason}",
              "cannot write output {target}: {reason}"),
+    "F006": ("report file skipped", "已跳过「{name}」：报告文件名应为四位年份加 .yaml（如 2020.yaml），所在目录名为机关标识",
+             "skipped '{name}': a report file is named by its four-digit year, e.g. 2020.yaml, in its agency's folder"),
+    "F007": ("two files for one report",
+             "与 {others} 对应同一份报告 {output}（同一机关同一年度只能有一个文件）：都不生成，请删除或改名其一",
+             "shares its report {output} with {others} (one file per agency and year): neither is built; "
+             "remove or rename one"),
+    "F008": ("build process lost", "生成本报告的进程意外终止（{reason}），本报告未生成：请重新运行",
+             "the process building this report died ({reason}); nothing was written for it: run the build again"),
     # -- YAML loading
     "Y001": ("YAML syntax error", "YAML 语法错误：{problem}", "YAML syntax error: {problem}"),
     "Y002": ("not UTF-8", "文件不是 UTF-8 编码{guess}。请用编辑器“另存为”UTF-8 编码（如记事本：另存为 → 编码选 UTF-8）",

@@ -24,7 +24,9 @@ def many_reports(project: Path, agencies: int) -> None:
 def build(project: Path, out: Path, **kwargs):
     p = Project(project)
     files, _ = p.discover([])
-    return build_all(p, files, out, **kwargs).summaries
+    built = build_all(p, files, out, **kwargs)
+    built.save()
+    return built.summaries
 
 
 def test_parallel_and_serial_builds_are_byte_identical(project, tmp_path):

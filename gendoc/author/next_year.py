@@ -42,8 +42,10 @@ def latest_report(folder: Path, before: int) -> Path | None:
 def new_report(project: Project, agency: str, year: int) -> Scaffolded:
     folder = project.root / "reports" / agency
     target = folder / f"{year}.yaml"
-    if target.exists():
-        raise ScaffoldError(f"{target} 已存在，不会覆盖（already exists; not overwritten）")
+    # Any file of that year (2021.yml, 2021.YAML) would be a second file for one report.
+    taken = sorted(p for p in folder.glob(f"{year}.*") if p.suffix.lower() in (".yaml", ".yml")) if folder.is_dir() else []
+    if taken:
+        raise ScaffoldError(f"{taken[0]} 已存在，不会覆盖（already exists; not overwritten）")
     source = latest_report(folder, year)
     if source is None:
         raise ScaffoldError(f"reports/{agency}/ 下没有 {year} 年以前的报告可作为起点（no earlier report of {agency}）")

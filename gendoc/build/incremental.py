@@ -6,42 +6,51 @@ templates, shared ones included) and gendoc's own code. Fingerprints, statuses a
 of the last build are kept in `<out>/.gendoc-state.json`, so an unchanged report costs one
 file read and its findings are replayed without loading it. Workers return small summaries
 (never the report data), so memory stays flat however many reports there are.
+
+The state is keyed by each report's real path relative to the project root and records
+outputs relative to the output folder, so a build from another folder, through another
+spelling of a path or with `--root` sees the same reports. An output is removed only when
+the state says gendoc wrote it and no report produces it any more. Findings caused by the
+machine (an unreadable file, a failed write, a worker that died) are never replayed.
 """
 from __future__ import annotations
 
 import hashlib
 import json
 import os
-from dataclasses import asdict, dataclass, field
+from dataclasses import asdict, dataclass, field, replace
 from functools import lru_cache
 from pathlib import Path
 from typing import Iterable, Iterator
 
-from gendoc.diagnostics import Diagnostic, Location, status_of
+from gendoc.diagnostics import ERROR, Diagnostic, Location, status_of
 from gendoc.build.project import REPORT_SUFFIXES, Project, report_identity
+from gendoc.build.report_files import source_key
 
 STATE_FILE = ".gendoc-state.json"
-STATE_VERSION = 3
-# Findings about the machine, not the report (an output that could not be written): the
-# next build tries again even when nothing changed.
-RETRIED = {"F005"}
+STATE_VERSION = 4  # 4: keyed by the project root, outputs relative to the output folder
 PARALLEL_THRESHOLD = 24  # below this, starting worker processes costs more than it saves
+# Findings that do not follow from the report's own inputs — the machine (unreadable file,
+# failed write, lost worker) or another file (F007) — are never replayed: the next build
+# looks again.
+NOT_REPLAYED = frozenset({"F003", "F005", "F007", "F008"})
 
 
 @dataclass
 class Summary:
     """What the CLI, the index page and the next build need to know about one report."""
 
-    file: str
+    file: str           # as shown to the user (relative to the current folder)
     agency: str
     year: int | None
+    key: str = ""       # the report's identity: real path relative to the project root
     kind_id: str | None = None
     kind_title: str = ""
     agency_name: str = ""
     fingerprint: str = ""
     content: str = ""   # hash of the report's bytes and last year's
     stamp: str = ""     # sizes and modification times those bytes were read at
-    outputs: dict[str, str] = field(default_factory=dict)
+    outputs: dict[str, str] = field(default_factory=dict)  # format → path relative to the output folder
     diagnostics: list[Diagnostic] = field(default_factory=list)
     # What the overview shows (gendoc/build/overview_data.py `report_facts`).
     published: str = ""
@@ -58,6 +67,10 @@ class Summary:
     def ok(self) -> bool:
         return self.status != "errors"
 
+    @property
+    def replayable(self) -> bool:
+        return not any(d.code in NOT_REPLAYED for d in self.diagnostics)
+
     def to_json(self) -> dict:
         data = asdict(self)
         data.pop("reused")
@@ -68,6 +81,18 @@ class Summary:
         diagnostics = [Diagnostic(**{**d, "related": [Location(**loc) for loc in d["related"]]})
                        for d in data.pop("diagnostics")]
         return cls(**data, diagnostics=diagnostics, reused=True)
+
+    def shown_as(self, file: str) -> "Summary":
+        """The summary with its findings naming the report as `file` (the current folder may
+        differ from the one the state was written from)."""
+        old = self.file
+        if old != file:
+            for d in self.diagnostics:
+                if d.file == old:
+                    d.file = file
+                d.related = [replace(loc, file=file) if loc.file == old else loc for loc in d.related]
+            self.file = file
+        return self
 
 
 # -- fingerprints -----------------------------------------------------------------------------
@@ -101,17 +126,21 @@ class Fingerprints:
         """(fingerprint, content hash, stamp). The content hash covers the report's bytes and
         last year's; when the stamp (size and modification time of both files) is the one
         recorded last time, the recorded content hash is reused without reading the files, as
-        make and ninja trust modification times."""
+        make and ninja trust modification times. A file that cannot be read has no
+        fingerprint (""): it is checked again, and the check says why it cannot be read."""
         files = [path] + self._prev_files(path)
-        stamp = "|".join(f"{f.name}:{st.st_size}:{st.st_mtime_ns}" for f in files for st in [f.stat()])
-        if old is not None and old.stamp == stamp and old.content:
-            content = old.content
-        else:
-            h = hashlib.sha256()
-            for i, f in enumerate(files):
-                h.update(b"prev" if i else b"")
-                h.update(f.read_bytes())
-            content = h.hexdigest()
+        try:
+            stamp = "|".join(f"{f.name}:{st.st_size}:{st.st_mtime_ns}" for f in files for st in [f.stat()])
+            if old is not None and old.stamp == stamp and old.content:
+                content = old.content
+            else:
+                h = hashlib.sha256()
+                for i, f in enumerate(files):
+                    h.update(b"prev" if i else b"")
+                    h.update(f.read_bytes())
+                content = h.hexdigest()
+        except OSError:
+            return "", "", ""
         key = hashlib.sha256(f"{code_digest()}|{self.kind_digest(kind_id)}|{content}".encode()).hexdigest()
         return key, content, stamp
 
@@ -130,11 +159,12 @@ class Fingerprints:
 # -- state ------------------------------------------------------------------------------------
 
 def load_state(out_dir: Path) -> dict[str, Summary]:
+    """The last build's summaries by report key ({} when there is no usable state)."""
     try:
         raw = json.loads((out_dir / STATE_FILE).read_text(encoding="utf-8"))
         if raw.get("version") != STATE_VERSION:
             return {}
-        return {item["file"]: Summary.from_json(item) for item in raw["reports"]}
+        return {item["key"]: Summary.from_json(item) for item in raw["reports"]}
     except (OSError, ValueError, KeyError, TypeError):
         return {}  # no usable state: build everything
 
@@ -156,11 +186,19 @@ def summarise(project: Project, path: Path, out_dir: Path, fingerprint: str) -> 
     if result.report is not None and result.kind is not None:
         facts = report_facts(result.kind, result.report.data)
     return Summary(
-        file=result.file, agency=result.agency, year=result.year,
+        file=result.file, agency=result.agency, year=result.year, key=source_key(project.root, path),
         kind_id=result.kind.id if result.kind else None, kind_title=result.kind.title if result.kind else "",
         fingerprint=fingerprint,
-        outputs={fmt: str(p) for fmt, p in result.outputs.items()}, diagnostics=result.diagnostics, **facts,
+        outputs={fmt: p.relative_to(out_dir).as_posix() for fmt, p in result.outputs.items()},
+        diagnostics=result.diagnostics, **facts,
     )
+
+
+def lost(project: Project, path: Path, reason: str) -> Summary:
+    """A report whose worker process died before it answered (killed, out of memory)."""
+    agency, year = report_identity(path)
+    return Summary(file=str(path), agency=agency, year=year, key=source_key(project.root, path),
+                   diagnostics=[Diagnostic(ERROR, "F008", {"reason": reason}, str(path))])
 
 
 _WORKER: dict = {}
@@ -171,23 +209,34 @@ def _init_worker(root: str, out_dir: str) -> None:
         _WORKER.update(project=Project(Path(root)), out=Path(out_dir), root=root)
 
 
-def _work(task: tuple[str, str]) -> Summary:
-    path, fingerprint = task
-    return summarise(_WORKER["project"], Path(path), _WORKER["out"], fingerprint)
+def _work(tasks: list[tuple[str, str]]) -> list[Summary]:
+    return [summarise(_WORKER["project"], Path(path), _WORKER["out"], fingerprint) for path, fingerprint in tasks]
 
 
 def _run(project: Project, tasks: list[tuple[str, str]], out_dir: Path, jobs: int) -> Iterator[Summary]:
     if jobs > 1 and len(tasks) >= PARALLEL_THRESHOLD:
         import multiprocessing
+        from concurrent.futures import ProcessPoolExecutor, as_completed
+        from concurrent.futures.process import BrokenProcessPool
 
         context = multiprocessing.get_context("fork" if hasattr(os, "fork") else "spawn")
-        chunk = max(1, min(32, len(tasks) // (jobs * 8)))
+        size = max(1, min(32, len(tasks) // (jobs * 8)))
+        chunks = [tasks[i:i + size] for i in range(0, len(tasks), size)]
         # Forked workers inherit a warm project: kinds loaded, schema gates and templates
         # compiled once here rather than once in every worker.
         warm(project)
         _WORKER.update(project=project, out=out_dir, root=str(project.root))
-        with context.Pool(jobs, _init_worker, (str(project.root), str(out_dir))) as pool:
-            yield from pool.imap_unordered(_work, tasks, chunksize=chunk)
+        # concurrent.futures, not multiprocessing.Pool: when the system kills a worker, the
+        # pool breaks and says so (Pool would wait for the lost answers for ever).
+        with ProcessPoolExecutor(jobs, mp_context=context, initializer=_init_worker,
+                                 initargs=(str(project.root), str(out_dir))) as pool:
+            pending = {pool.submit(_work, chunk): chunk for chunk in chunks}
+            for future in as_completed(pending):
+                try:
+                    yield from future.result()
+                except BrokenProcessPool:
+                    for path, _ in pending[future]:
+                        yield lost(project, Path(path), "进程被系统终止")
     else:
         for path, fingerprint in tasks:
             yield summarise(project, Path(path), out_dir, fingerprint)
@@ -206,65 +255,92 @@ def warm(project: Project) -> None:
 
 @dataclass
 class BuildResult:
-    summaries: list[Summary]
-    changed: bool  # anything rebuilt or removed: pages listing every report must follow
+    summaries: list[Summary]  # the reports of this build
+    known: list[Summary]      # every report the output folder holds or knows of (for the index)
+    changed: bool             # anything rebuilt or removed: pages listing every report must follow
+    out_dir: Path
+
+    def save(self) -> None:
+        """Record the build for the next one. Call it last, after any page that lists
+        `known`: a build killed before it then simply redoes the work."""
+        save_state(self.out_dir, self.known)
 
 
 def build_all(project: Project, files: list[Path], out_dir: Path, *, jobs: int | None = None,
               full: bool = True, force: bool = False) -> BuildResult:
-    """Build `files` into `out_dir`; when `full`, also drop outputs of deleted reports."""
+    """Build `files` into `out_dir`; when `full`, also drop outputs of deleted reports.
+    The state is not saved: call `BuildResult.save()` once the pages that list every
+    report are written."""
     jobs = jobs or os.cpu_count() or 1
     state = {} if force else load_state(out_dir)
+    old_state = load_state(out_dir) if force else state  # what gendoc wrote, even under --force
     prints = Fingerprints(project)
     summaries: list[Summary] = []
     tasks: list[tuple[str, str]] = []
     marks: dict[str, tuple[str, str]] = {}
     for path in files:
-        key = str(path)
+        key = source_key(project.root, path)
         old = state.get(key)
         fingerprint, content, stamp = prints.of(path, old.kind_id if old else None, old)
-        marks[key] = (content, stamp)
-        outputs_present = old is not None and all(Path(p).exists() for p in old.outputs.values())
-        if (old is not None and old.fingerprint == fingerprint and outputs_present and (old.outputs or not old.ok)
-                and not any(d.code in RETRIED for d in old.diagnostics)):
+        marks[str(path)] = (content, stamp)
+        outputs_present = old is not None and all((out_dir / p).exists() for p in old.outputs.values())
+        if (old is not None and fingerprint and old.fingerprint == fingerprint and outputs_present
+                and (old.outputs or not old.ok) and old.replayable and not project.rivals(path)):
             old.content, old.stamp = content, stamp
-            summaries.append(old)
+            summaries.append(old.shown_as(str(path)))
         else:
-            tasks.append((key, fingerprint))
+            tasks.append((str(path), fingerprint))
     for summary in _run(project, tasks, out_dir, jobs):
-        old = state.get(summary.file)
+        old = old_state.get(summary.key)
         # The kind is known only after loading: when it differs from the one the fingerprint
         # assumed, take the fingerprint again so that the next build can skip this report.
         summary.content, summary.stamp = marks[summary.file]
-        if summary.kind_id != (old.kind_id if old else None):
+        if summary.kind_id != (old.kind_id if old else None) and summary.fingerprint:
             summary.fingerprint = prints.of(Path(summary.file), summary.kind_id, summary)[0]
-        if not summary.ok and old is not None:
+        if not summary.replayable:
+            summary.fingerprint = ""  # the machine failed, not the report: try again next time
+        if not summary.ok and old is not None and not summary.outputs:
             # Its last good outputs stay on disk untouched; remember them so that deleting
             # the report later still removes them.
             summary.outputs = old.outputs
         summaries.append(summary)
     summaries.sort(key=lambda s: s.file)
     changed = any(not s.reused for s in summaries)
+    built = {s.key for s in summaries}
     if full:
-        keep = {s.file for s in summaries}
-        for file, old in state.items():
-            if file not in keep:
-                _remove_outputs(old, out_dir)
-                changed = True
-        save_state(out_dir, summaries)
+        known = summaries
     else:
-        merged = {**state, **{s.file: s for s in summaries}}
-        save_state(out_dir, sorted(merged.values(), key=lambda s: s.file))
-    return BuildResult(summaries, changed)
+        known = summaries + [s for key, s in state.items() if key not in built]
+    known = sorted(known, key=lambda s: s.key)
+    claimed = {output for s in known for output in s.outputs.values()}
+    for key, old in old_state.items():
+        if key in built or full:
+            stale = [o for o in old.outputs.values() if o not in claimed]
+            if stale:
+                _remove_outputs(stale, out_dir)
+                changed = True
+        if full and key not in built:
+            changed = True
+    return BuildResult(summaries, known, changed, out_dir)
 
 
-def _remove_outputs(old: Summary, out_dir: Path) -> None:
-    for output in old.outputs.values():
-        target = Path(output)
+def _remove_outputs(outputs: list[str], out_dir: Path) -> None:
+    """Delete outputs gendoc wrote (as its state records them) and, when that empties it,
+    the agency's folder. A recorded path outside the output folder is never touched."""
+    for output in outputs:
+        relative = Path(output)
+        if relative.is_absolute() or ".." in relative.parts:
+            continue
+        target = out_dir / relative
         try:
             target.unlink()
         except FileNotFoundError:
             pass
+        except OSError:
+            continue  # not ours to force (a folder in its place, no permission)
         folder = target.parent
-        if folder != out_dir and folder.is_dir() and not any(folder.iterdir()):
-            folder.rmdir()
+        try:
+            if folder != out_dir and not any(folder.iterdir()):
+                folder.rmdir()
+        except OSError:
+            pass

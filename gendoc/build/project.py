@@ -16,8 +16,10 @@ from gendoc.kind.registry import Kind, KindRegistry
 from gendoc.load.yaml_loader import Loaded, load_file
 from gendoc.check.rules import Report, apply_rules
 from gendoc.check.schema_gate import gate_for
+from gendoc.build.report_files import (  # noqa: F401  (report_identity, REPORT_SUFFIXES re-exported)
+    REPORT_SUFFIXES, Claims, collision, discover, report_identity,
+)
 
-REPORT_SUFFIXES = (".yaml", ".yml")
 
 
 @dataclass
@@ -37,17 +39,6 @@ class ReportResult:
     @property
     def ok(self) -> bool:
         return self.status != "errors"
-
-
-def _relative(path: Path) -> Path:
-    """The path relative to the current folder when it lies below it: findings read
-    `reports/a/2020.yaml:12:3`, and CI annotations need repository-relative paths."""
-    if path.is_absolute():
-        try:
-            return path.relative_to(Path.cwd())
-        except ValueError:
-            return path
-    return path
 
 
 def _without(data: dict, paths: set[tuple]) -> dict:
@@ -71,40 +62,25 @@ def _without(data: dict, paths: set[tuple]) -> dict:
     return out
 
 
-def report_identity(path: Path) -> tuple[str, int | None]:
-    """reports/<agency>/<year>.yaml → (agency, year)."""
-    stem = path.stem
-    return path.parent.name, int(stem) if stem.isdigit() else None
-
-
 class Project:
     def __init__(self, root: Path | str):
         self.root = Path(root)
         self.kinds = KindRegistry(self.root)
         self._derived: dict[str, Report | None] = {}
+        self._claims: Claims | None = None
 
     # -- discovery ------------------------------------------------------------------------
     def discover(self, targets: Iterable[str]) -> tuple[list[Path], list[Diagnostic]]:
-        """Report files named on the command line (default: every reports/**/*.yaml)."""
-        targets = list(targets) or [str(self.root / "reports")]
-        files: list[Path] = []
-        problems: list[Diagnostic] = []
-        for target in targets:
-            path = Path(target)
-            if path.is_dir():
-                found = sorted(p for p in path.rglob("*") if p.suffix in REPORT_SUFFIXES and p.is_file())
-                if not found:
-                    problems.append(Diagnostic(ERROR, "F002", {"target": target}, target))
-                files.extend(found)
-            elif path.is_file():
-                if path.suffix in REPORT_SUFFIXES:
-                    files.append(path)
-                else:
-                    problems.append(Diagnostic(ERROR, "F002", {"target": target}, target))
-            else:
-                problems.append(Diagnostic(ERROR, "F001", {"target": target}, target))
-        unique = list(dict.fromkeys(_relative(f) for f in files))
-        return unique, problems
+        """Report files named on the command line (default: every reports/**/<year>.yaml),
+        and findings about what was left out. Afterwards `check` refuses a file that shares
+        its outputs with another (`gendoc.build.report_files`)."""
+        files, problems = discover(self.root, targets)
+        self._claims = Claims(self.root, files)
+        return files, problems
+
+    def rivals(self, path: Path) -> list[Path]:
+        """Other files that map to the same outputs as `path` (known after `discover`)."""
+        return self._claims.rivals(path) if self._claims is not None else []
 
     # -- checking ---------------------------------------------------------------------------
     def check(self, path: Path, loaded: Loaded | None = None, *, prev: Report | None | object = ...) -> ReportResult:
@@ -115,6 +91,10 @@ class Project:
         """
         agency, file_year = report_identity(path)
         result = ReportResult(file=str(path), agency=agency, year=file_year)
+        rivals = self.rivals(path)
+        if rivals:
+            result.diagnostics.append(collision(path, rivals))
+            return result
         loaded = loaded or load_file(path)
         result.diagnostics.extend(loaded.diagnostics)
         data = loaded.data

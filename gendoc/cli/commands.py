@@ -66,10 +66,12 @@ def _build(project: Project, args) -> int:
     full = not args.paths  # only a build of everything may drop outputs of deleted reports
     built = build_all(project, files, out_dir, jobs=args.jobs, full=full, force=args.force)
     summaries = built.summaries
-    if full:
-        from gendoc.build.overview_pages import write_overview
+    # The overview lists every report the output folder knows of, not only those of this
+    # build; it is written before the state, so that a build killed in between redoes it.
+    from gendoc.build.overview_pages import write_overview
 
-        problems += write_overview(summaries, project.kinds, project.root / "templates", out_dir)
+    problems += write_overview(built.known, project.kinds, project.root / "templates", out_dir)
+    built.save()
     _emit(args, problems + [d for s in summaries for d in s.diagnostics])
     _summary(args, summaries, problems, "built")
     return _exit_code(summaries, problems)

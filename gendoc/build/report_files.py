@@ -1,0 +1,141 @@
+"""Which files are reports, and which output each one owns.
+
+A report is `reports/<agency>/<year>.yaml` (or `.yml`): the folder name is the agency's id,
+the file name its four-digit report year. That pair alone decides the outputs
+(`<out>/<agency>/<year>.html` …), so it must be unambiguous: a file whose name is not a
+year (`2020 copy.yaml`, `２０２０.yaml`, `02020.yaml`, `2020.YAML`, `2020.yaml.txt`) is
+skipped with a finding that says so, and two files that would own the same outputs
+(`2020.yaml` beside `2020.yml`, `reports/archive/a/2020.yaml` beside `reports/a/2020.yaml`)
+are both refused, each finding naming the other — neither is written over the other.
+"""
+from __future__ import annotations
+
+import functools
+import os
+import re
+from pathlib import Path
+from typing import Iterable
+
+from gendoc.diagnostics import ERROR, WARNING, Diagnostic
+
+REPORT_SUFFIXES = (".yaml", ".yml")
+_YEAR_NAME = re.compile(r"[0-9]{4}")  # ASCII digits only: `２０２０` and `2020²` are not years
+# Names that look like a report someone meant to be read (case aside, or an extra suffix).
+_LOOKS_LIKE_REPORT = re.compile(r"\.ya?ml(\.|$)", re.IGNORECASE)
+
+
+def report_identity(path: Path) -> tuple[str, int | None]:
+    """reports/<agency>/<year>.yaml → (agency, year); year None when the name is not one."""
+    stem = path.stem
+    return path.parent.name, int(stem) if _YEAR_NAME.fullmatch(stem) else None
+
+
+def is_report_name(path: Path) -> bool:
+    return path.suffix in REPORT_SUFFIXES and report_identity(path)[1] is not None
+
+
+def _skipped_name(path: Path) -> bool:
+    """A file a person probably meant as a report but that is not named like one. Hidden
+    files and editor leftovers (`.2020.yaml.swp`, `2020.yaml~`) are not meant for anyone."""
+    name = path.name
+    if name.startswith(".") or name.endswith("~") or is_report_name(path):
+        return False
+    return bool(_LOOKS_LIKE_REPORT.search(name))
+
+
+def relative_to_cwd(path: Path) -> Path:
+    """The path relative to the current folder when it lies below it: findings read
+    `reports/a/2020.yaml:12:3`, and CI annotations need repository-relative paths."""
+    if path.is_absolute():
+        try:
+            return path.relative_to(Path.cwd())
+        except ValueError:
+            return path
+    return path
+
+
+def source_key(root: Path, path: Path) -> str:
+    """What identifies a report file whatever the current folder and however the path was
+    typed (`reports/../reports/a/2020.yaml`): its real path relative to the project root,
+    or its real absolute path when it lies outside."""
+    real = Path(_real_folder(os.path.abspath(os.path.dirname(path) or "."))) / os.path.basename(path)
+    try:
+        return real.relative_to(_real_folder(os.path.abspath(root))).as_posix()
+    except ValueError:
+        return real.as_posix()
+
+
+@functools.lru_cache(maxsize=4096)
+def _real_folder(folder: str) -> str:
+    """Folders resolved once each: reports share a few folders, and a no-op build of
+    thousands of reports must not pay a symlink walk per file."""
+    return os.path.realpath(folder)
+
+
+def skipped(path: Path, *, named: bool) -> Diagnostic:
+    """F006: a report-like file left out. An error when the file was named on the command
+    line (the user asked for it), a warning when a folder walk met it."""
+    return Diagnostic(ERROR if named else WARNING, "F006", {"name": path.name}, str(relative_to_cwd(path)))
+
+
+def discover(root: Path, targets: Iterable[str]) -> tuple[list[Path], list[Diagnostic]]:
+    """Report files named on the command line (default: every reports/**/<year>.yaml)."""
+    targets = list(targets) or [str(root / "reports")]
+    files: list[Path] = []
+    problems: list[Diagnostic] = []
+    for target in targets:
+        path = Path(target)
+        if path.is_dir():
+            found: list[Path] = []
+            for candidate in sorted(path.rglob("*")):
+                if not candidate.is_file():
+                    continue
+                if is_report_name(candidate):
+                    found.append(candidate)
+                elif _skipped_name(candidate):
+                    problems.append(skipped(candidate, named=False))
+            if not found:
+                problems.append(Diagnostic(ERROR, "F002", {"target": target}, target))
+            files.extend(found)
+        elif path.is_file():
+            if is_report_name(path):
+                files.append(path)
+            elif path.suffix.lower() in REPORT_SUFFIXES or _skipped_name(path):
+                problems.append(skipped(path, named=True))
+            else:
+                problems.append(Diagnostic(ERROR, "F002", {"target": target}, target))
+        else:
+            problems.append(Diagnostic(ERROR, "F001", {"target": target}, target))
+    unique = list(dict.fromkeys(relative_to_cwd(f) for f in files))
+    return unique, problems
+
+
+class Claims:
+    """Which of the project's report files (those under <root>/reports/) claim each
+    (agency, year). More than one claimant is an error for each of them. A file from
+    outside the project's reports folder, named on the command line, is checked on its own."""
+
+    def __init__(self, root: Path, extra: Iterable[Path] = ()):
+        self.root = root
+        self._by_identity: dict[tuple[str, int], dict[str, Path]] = {}
+        reports = root / "reports"
+        walked = reports.rglob("*") if reports.is_dir() else ()
+        for path in (*walked, *extra):
+            key = source_key(root, path)
+            if key.startswith("reports/") and is_report_name(path) and path.is_file():
+                agency, year = report_identity(path)
+                self._by_identity.setdefault((agency, year), {}).setdefault(key, relative_to_cwd(path))
+
+    def rivals(self, path: Path) -> list[Path]:
+        """The other files that map to the outputs of `path` (empty when it is alone)."""
+        agency, year = report_identity(path)
+        group = self._by_identity.get((agency, year), {}) if year is not None else {}
+        own = source_key(self.root, path)
+        return [p for key, p in sorted(group.items()) if key != own] if own in group else []
+
+
+def collision(path: Path, rivals: list[Path]) -> Diagnostic:
+    """F007 on `path`: its outputs would be the same files as those of `rivals`."""
+    agency, year = report_identity(path)
+    names = "、".join(str(p) for p in rivals)
+    return Diagnostic(ERROR, "F007", {"others": names, "output": f"{agency}/{year}"}, str(path))
