@@ -68,9 +68,11 @@ def _build(project: Project, args) -> int:
     summaries = built.summaries
     # The overview lists every report the output folder knows of, not only those of this
     # build; it is written before the state, so that a build killed in between redoes it.
-    from gendoc.build.overview_pages import write_overview
+    # A project without overview templates (a kind kept in a folder of its own) has none.
+    if (project.root / "templates" / "overview").is_dir():
+        from gendoc.build.overview_pages import write_overview
 
-    problems += write_overview(built.known, project.kinds, project.root / "templates", out_dir)
+        problems += write_overview(built.known, project.kinds, project.root / "templates", out_dir)
     built.save()
     _emit(args, problems + [d for s in summaries for d in s.diagnostics])
     _summary(args, summaries, problems, "built")
