@@ -122,6 +122,13 @@ CATALOGUE: dict[str, tuple[str, str, str]] = {
     "W002": ("unknown figure in a final report",
              "{place}尚未填写（null）：定稿（status: final，不写 status 即为定稿）不能有未填写的数字；请填写，或把 status 改为 draft",
              "{place_en} is null in a final report (no status means final): fill it in, or set status: draft"),
+    "W004": ("year-bound words kept from last year", "{place}沿用了上年的正文，其中的日期或年份「{literal}」可能已过时：请改为本年度的，或改用 {{{{ year }}}}",
+             "{place_en} keeps last year's text with the date or year '{literal}': update it, or use {{{{ year }}}}"),
+    "W005": ("no place in the new format", "上年报告的{place}在{format}中没有对应项，未带入新文件{reason}",
+             "{place_en} of last year's report has no place in {format} and was not carried over{reason}"),
+    "W006": ("narrative reference with no place in the new format",
+             "{place}引用的「{literal}」在{format}中没有对应项，请改写这句{reason}",
+             "{place_en} refers to '{literal}', which {format} does not have: rewrite the sentence{reason}"),
     "W003": ("rules skipped in a draft", "因有尚未填写的数字，以下 {count} 条规则本次未检查：{rules}",
              "{count} rules were not checked because figures they need are not known yet: {rules_en}"),
     # -- narrative and templates

@@ -188,7 +188,8 @@ def test_new_keeps_the_site_and_its_form(project, capsys):
     text = made.read_text(encoding="utf-8")
     assert "format: website-annual-report" in text  # not the annual report format of 2023
     assert "site_name: 示例市人民政府门户网站（样例数据）" in text
-    assert "visits: 0" in text and "cases: {natural: 0, legal: 0}" in text
+    assert "status: draft" in text
+    assert "visits: ~" in text and "cases: {natural: ~, legal: ~}" in text  # not known yet
     assert "total" not in text.split("cases:")[1].split("\n")[0]  # derived totals are not written
     result = Project(project).check(made)
     assert result.ok and result.kind.id == KIND

@@ -83,11 +83,15 @@ def _new(project: Project, args) -> int:
     from gendoc.author.next_year import ScaffoldError, new_report
 
     try:
-        made = new_report(project, args.agency, args.year)
+        made = new_report(project, args.agency, args.year, name=args.name)
     except ScaffoldError as exc:
         sys.stderr.write(f"gendoc new: {exc}\n")
         return EXIT_FINDINGS
     result = project.validate(made.path)
-    _emit(args, result.diagnostics)
-    sys.stderr.write(f"已生成 {made.path}（{made.kind.title}，起点：{made.source.name}）\n")
+    # The figures still to fill are one W001 each: counted here, listed by `gendoc validate`.
+    unknown = [d for d in result.diagnostics if d.code == "W001"]
+    _emit(args, made.findings + [d for d in result.diagnostics if d.code not in ("W001", "W003")])
+    start = made.source.name if made.source else f"schemas/{made.kind.id}/skeleton.yaml"
+    sys.stderr.write(f"已生成草稿 {made.path}（{made.kind.title}，起点：{start}）：{len(unknown)} 个数字待填写"
+                     f"（gendoc validate {made.path} 逐一列出），填完后把 status 改为 final\n")
     return _exit_code([result], [])

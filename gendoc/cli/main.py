@@ -43,6 +43,7 @@ def build_parser() -> argparse.ArgumentParser:
     new = sub.add_parser("new", parents=[options], help="从该机关最近一年的报告生成新一年的报告文件")
     new.add_argument("agency", help="机关目录名，如 zhifu-drc")
     new.add_argument("year", type=int, help="报告年度，如 2021")
+    new.add_argument("--name", default=None, help="新机关的全称（没有上一年报告时，从本格式的骨架开始）")
     new.set_defaults(handler="new")
     for module in EXTRA_COMMANDS:  # further command groups register their own subcommands
         module.register(sub, common)
