@@ -29,7 +29,8 @@ check: $(STAMP)
 test: $(STAMP)
 	$(PY) -m pytest
 
-## test-slow: the browser tests (headless Chromium: overview filters, live preview, accessibility)
+## test-slow: the browser and office tests (headless Chromium: overview filters, live preview, accessibility;
+##            LibreOffice and poppler: the PDF)
 test-slow: $(STAMP)
 	GENDOC_REQUIRE_BROWSER=1 $(PY) -m pytest -m slow
 

@@ -179,6 +179,10 @@ CATALOGUE: dict[str, tuple[str, str, str]] = {
     "A002": ("publication date unknown", "找不到发布时间：无法判断是否按期公布", "no publication date found: cannot tell whether it was on time"),
     # -- output formats (Word, PDF)
     "O001": ("page description broken", "页面格式文件有误：{problem}", "the page description is broken: {problem}"),
+    "O002": ("PDF not written", "未生成 PDF（{count} 份报告）：{reason}。{fix}。其他格式照常生成",
+             "PDF not written ({count} report(s)): {reason}. {fix}. The other formats are written"),
+    "O003": ("PDF conversion failed", "PDF 生成失败：{problem}（下次构建将重试）",
+             "PDF conversion failed: {problem} (the next build tries again)"),
 }
 
 

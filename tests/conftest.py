@@ -1,12 +1,17 @@
 """Shared fixtures: a throwaway copy of the project, so tests can break reports freely."""
 from __future__ import annotations
 
+import os
 import shutil
 from pathlib import Path
 
 import pytest
 
 ROOT = Path(__file__).resolve().parent.parent
+
+# The fast suite builds HTML, Markdown and Word; PDFs (LibreOffice, seconds a batch) are
+# built by the tests that ask for them (`--outputs …,pdf`, make test-slow).
+os.environ["GENDOC_OUTPUTS"] = "html,md,docx"
 SEED = ROOT / "reports" / "zhifu-drc" / "2020.yaml"
 
 

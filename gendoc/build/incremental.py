@@ -141,7 +141,9 @@ class Fingerprints:
                 content = h.hexdigest()
         except OSError:
             return "", "", ""
-        key = hashlib.sha256(f"{code_digest()}|{self.kind_digest(kind_id)}|{content}".encode()).hexdigest()
+        # The formats asked for are part of it: asking for one more renders every report again.
+        wanted = ",".join(self.project.outputs) if self.project.outputs is not None else "*"
+        key = hashlib.sha256(f"{code_digest()}|{self.kind_digest(kind_id)}|{content}|{wanted}".encode()).hexdigest()
         return key, content, stamp
 
     @staticmethod
@@ -204,9 +206,9 @@ def lost(project: Project, path: Path, reason: str) -> Summary:
 _WORKER: dict = {}
 
 
-def _init_worker(root: str, out_dir: str) -> None:
+def _init_worker(root: str, out_dir: str, outputs: tuple[str, ...] | None = None) -> None:
     if _WORKER.get("root") != root:  # spawned, not forked: nothing inherited
-        _WORKER.update(project=Project(Path(root)), out=Path(out_dir), root=root)
+        _WORKER.update(project=Project(Path(root), outputs), out=Path(out_dir), root=root)
 
 
 def _work(tasks: list[tuple[str, str]]) -> list[Summary]:
@@ -229,7 +231,7 @@ def _run(project: Project, tasks: list[tuple[str, str]], out_dir: Path, jobs: in
         # concurrent.futures, not multiprocessing.Pool: when the system kills a worker, the
         # pool breaks and says so (Pool would wait for the lost answers for ever).
         with ProcessPoolExecutor(jobs, mp_context=context, initializer=_init_worker,
-                                 initargs=(str(project.root), str(out_dir))) as pool:
+                                 initargs=(str(project.root), str(out_dir), project.outputs)) as pool:
             pending = {pool.submit(_work, chunk): chunk for chunk in chunks}
             for future in as_completed(pending):
                 try:
@@ -259,6 +261,7 @@ class BuildResult:
     known: list[Summary]      # every report the output folder holds or knows of (for the index)
     changed: bool             # anything rebuilt or removed: pages listing every report must follow
     out_dir: Path
+    problems: list[Diagnostic] = field(default_factory=list)  # of the build, not of one report (PDFs)
 
     def save(self) -> None:
         """Record the build for the next one. Call it last, after any page that lists
@@ -305,6 +308,9 @@ def build_all(project: Project, files: list[Path], out_dir: Path, *, jobs: int |
             summary.outputs = old.outputs
         summaries.append(summary)
     summaries.sort(key=lambda s: s.file)
+    from gendoc.build.pdf_batch import make_pdfs
+
+    problems = make_pdfs(project, summaries, out_dir, jobs)  # before the outputs are claimed
     changed = any(not s.reused for s in summaries)
     built = {s.key for s in summaries}
     if full:
@@ -321,7 +327,7 @@ def build_all(project: Project, files: list[Path], out_dir: Path, *, jobs: int |
                 changed = True
         if full and key not in built:
             changed = True
-    return BuildResult(summaries, known, changed, out_dir)
+    return BuildResult(summaries, known, changed, out_dir, problems)
 
 
 def _remove_outputs(outputs: list[str], out_dir: Path) -> None:

@@ -63,11 +63,24 @@ def _without(data: dict, paths: set[tuple]) -> dict:
 
 
 class Project:
-    def __init__(self, root: Path | str):
+    def __init__(self, root: Path | str, outputs: Iterable[str] | None = None):
+        """`outputs` narrows the formats every kind's `outputs` lists (e.g. html, md, docx,
+        pdf); None: the environment variable GENDOC_OUTPUTS (comma-separated) when set, else
+        every format of the kind."""
         self.root = Path(root)
+        if outputs is None and os.environ.get("GENDOC_OUTPUTS"):
+            outputs = [f.strip() for f in os.environ["GENDOC_OUTPUTS"].split(",") if f.strip()]
+        self.outputs = tuple(outputs) if outputs is not None else None
         self.kinds = KindRegistry(self.root)
         self._derived: dict[str, Report | None] = {}
         self._claims: Claims | None = None
+
+    def formats(self, kind: Kind) -> list[str]:
+        """The formats built for a report of `kind`: the kind's own, as narrowed."""
+        wanted = self.outputs
+        if wanted is not None and "pdf" in wanted and "docx" not in wanted:
+            wanted = (*wanted, "docx")  # the PDF is the Word file, printed
+        return [f for f in kind.outputs if wanted is None or f in wanted]
 
     # -- discovery ------------------------------------------------------------------------
     def discover(self, targets: Iterable[str]) -> tuple[list[Path], list[Diagnostic]]:
@@ -202,8 +215,11 @@ class Project:
             return None
         from gendoc.render.engine import render_documents
 
+        from gendoc.render.paged import BATCHED_FORMATS
+
         prev = self.previous(Path(result.file), result.year) if result.year else None
-        formats = list(result.kind.outputs)
+        # A build makes PDFs afterwards, in batches; validation checks their page description.
+        formats = [f for f in self.formats(result.kind) if text is False or f not in BATCHED_FORMATS]
         outputs = render_documents(result.kind, result.report.data, prev.data if prev else None, formats,
                                    result.report.sourcemap, convert=text)
         rendered: dict[str, str | bytes] = {}

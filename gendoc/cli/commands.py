@@ -13,7 +13,18 @@ from gendoc.cli.exit_codes import EXIT_FINDINGS, EXIT_OK, EXIT_USAGE
 
 
 def run(args) -> int:
-    project = Project(args.root or default_root())
+    outputs = getattr(args, "outputs", None)
+    if outputs is not None:
+        from gendoc.render.engine import FORMATS
+        from gendoc.render.paged import PAGED_FORMATS
+
+        outputs = [f.strip() for f in outputs.split(",") if f.strip()]
+        known = FORMATS + PAGED_FORMATS
+        unknown = [f for f in outputs if f not in known]
+        if unknown or not outputs:
+            sys.stderr.write(f"gendoc: --outputs：未知的输出格式「{'、'.join(unknown)}」（可用：{','.join(known)}）\n")
+            return EXIT_USAGE
+    project = Project(args.root or default_root(), outputs)
     handlers = {"validate": _validate, "build": _build, "new": _new}
     handler = handlers.get(args.handler, args.handler)
     try:
@@ -66,6 +77,7 @@ def _build(project: Project, args) -> int:
     full = not args.paths  # only a build of everything may drop outputs of deleted reports
     built = build_all(project, files, out_dir, jobs=args.jobs, full=full, force=args.force)
     summaries = built.summaries
+    problems += built.problems
     # The overview lists every report the output folder knows of, not only those of this
     # build; it is written before the state, so that a build killed in between redoes it.
     # A project without overview templates (a kind kept in a folder of its own) has none.

@@ -39,6 +39,9 @@ def build_parser() -> argparse.ArgumentParser:
     build.add_argument("-o", "--output", type=Path, default=None, help="输出目录（默认 build/）")
     build.add_argument("-j", "--jobs", type=int, default=None, help="并行进程数（默认：CPU 核数）")
     build.add_argument("--force", action="store_true", help="忽略上次构建的记录，全部重新生成")
+    build.add_argument("--outputs", default=None, metavar="FORMATS",
+                       help="只生成这些格式，逗号分隔，如 html,md,docx,pdf（默认：文档类型 kind.yaml 所列全部；"
+                            "或环境变量 GENDOC_OUTPUTS）"),
     build.set_defaults(handler="build")
     new = sub.add_parser("new", parents=[options], help="从该机关最近一年的报告生成新一年的报告文件")
     new.add_argument("agency", help="机关目录名，如 zhifu-drc")

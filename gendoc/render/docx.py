@@ -99,12 +99,15 @@ class _Base:
 
     def _ppr_children(self, jc: str, first_chars: int, size: float, after: int = 0, exact: bool = True,
                       snap: bool = True) -> str:
-        """Paragraph properties in schema order: snapToGrid, spacing, ind, jc."""
+        """Paragraph properties in schema order: autoSpaceDE/DN, snapToGrid, spacing, ind, jc."""
         indent = (f'<w:ind w:firstLineChars="{first_chars * 100}" w:firstLine="{round(first_chars * size * 20)}"/>'
                   if first_chars else '<w:ind w:firstLineChars="0" w:firstLine="0"/>')
         spacing = (f'<w:spacing w:before="0" w:after="{after}" w:line="{self.line}" w:lineRule="exact"/>' if exact
                    else '<w:spacing w:before="0" w:after="0" w:line="240" w:lineRule="auto"/>')
-        return ("" if snap else '<w:snapToGrid w:val="0"/>') + f'{spacing}{indent}<w:jc w:val="{jc}"/>'
+        # No automatic gap between Chinese and Latin or digits: "申请10件" is typed without
+        # spaces, and a gap would copy out of the PDF as one ("申请 10件").
+        return ('<w:autoSpaceDE w:val="0"/><w:autoSpaceDN w:val="0"/>' + ("" if snap else '<w:snapToGrid w:val="0"/>')
+                + f'{spacing}{indent}<w:jc w:val="{jc}"/>')
 
     def _ppr(self, *args, **kwargs) -> str:
         return f"<w:pPr {nsdecls('w')}>{self._ppr_children(*args, **kwargs)}</w:pPr>"

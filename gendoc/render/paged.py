@@ -18,6 +18,9 @@ import yaml
 from gendoc.diagnostics import ERROR, Diagnostic
 
 PAGED_FORMATS = ("docx", "pdf")
+# Made from the Word file by LibreOffice, many reports at once (gendoc.build.pdf_batch),
+# not one report at a time.
+BATCHED_FORMATS = ("pdf",)
 _LAYOUTS: dict[str, tuple[float, dict]] = {}
 
 
@@ -71,7 +74,5 @@ def paged_output(kind, fmt: str, data: dict, html: str, grid) -> tuple[bytes | N
         from gendoc.render.page_blocks import page_blocks
 
         return docx_bytes(page_blocks(html), grid, layout), []
-    from gendoc.render.pdf import pdf_bytes
-
-    return pdf_bytes(kind, html, layout)
+    raise ValueError(f"{fmt}: made from the Word file in batches (gendoc.build.pdf_batch)")
 

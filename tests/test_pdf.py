@@ -1,0 +1,124 @@
+"""The PDF: the seed's sentences copy out with the right figures, A4 pages, CJK fonts
+embedded, table heads repeated — read back with poppler (pdftotext, pdfinfo, pdffonts).
+Slow (LibreOffice): `make test-slow`. Without LibreOffice the build says how to install it
+and writes everything else (a fast test)."""
+from __future__ import annotations
+
+import os
+import re
+import shutil
+import subprocess
+from pathlib import Path
+
+import pytest
+
+from gendoc.cli.main import main
+
+needs_office = [
+    pytest.mark.slow,
+    pytest.mark.skipif(not (shutil.which("soffice") and shutil.which("pdftotext")) and not os.environ.get("GENDOC_REQUIRE_BROWSER"),
+                       reason="LibreOffice and poppler-utils are installed by .ci/run (make test-slow)"),
+]
+CJK = r"\u3000-\u9fff\uff00-\uffef"
+
+
+def text_of(pdf: Path, first: int | None = None, last: int | None = None) -> str:
+    pages = [*(["-f", str(first)] if first else []), *(["-l", str(last)] if last else [])]
+    return subprocess.run(["pdftotext", *pages, str(pdf), "-"], capture_output=True, text=True, check=True).stdout
+
+
+def joined(text: str) -> str:
+    """The text as a reader copies it: lines joined; the narrow gap LibreOffice sets between
+    Chinese and digits (a quarter em) is not a space anybody typed."""
+    text = re.sub(r"\s*\n\s*", "", text)
+    return re.sub(rf"(?<=[{CJK}])\s(?=[0-9])|(?<=[0-9])\s(?=[{CJK}])", "", text)
+
+
+@pytest.fixture(scope="module")
+def seed_pdf(tmp_path_factory) -> Path:
+    root = Path(__file__).resolve().parent.parent
+    out = tmp_path_factory.mktemp("pdf")
+    assert main(["build", "--root", str(root), "-o", str(out), "--outputs", "html,md,docx,pdf",
+                 str(root / "reports" / "zhifu-drc" / "2020.yaml")]) == 0
+    return out / "zhifu-drc" / "2020.pdf"
+
+
+class TestSeedPdf:
+    pytestmark = needs_office
+
+    def test_the_sentences_copy_out_with_the_right_figures(self, seed_pdf):
+        text = text_of(seed_pdf)
+        assert "收到政府信息公开申请10件" in joined(text)
+        assert "收到政府信息公开申请4件" not in joined(text)
+        assert not re.search(r"[\u2e80-\u2eff\u2f00-\u2fdf]", text)  # no Kangxi radicals for 行, 长, …
+
+    def test_a4_pages_and_embedded_cjk_fonts(self, seed_pdf):
+        info = subprocess.run(["pdfinfo", str(seed_pdf)], capture_output=True, text=True, check=True).stdout
+        assert re.search(r"Page size:\s+595\.\d+ x 841\.\d+ pts \(A4\)", info)
+        fonts = subprocess.run(["pdffonts", str(seed_pdf)], capture_output=True, text=True, check=True).stdout
+        rows = [line.split() for line in fonts.splitlines()[2:]]
+        assert rows and all(row[-5] == "yes" for row in rows)  # every font embedded
+        assert any("CJK" in row[0] for row in rows)
+
+    def test_table_heads_repeat_on_the_next_page(self, seed_pdf):
+        info = subprocess.run(["pdfinfo", str(seed_pdf)], capture_output=True, text=True, check=True).stdout
+        pages = int(re.search(r"Pages:\s+(\d+)", info).group(1))
+        with_head = [n for n in range(1, pages + 1) if "申请人情况" in text_of(seed_pdf, n, n)]
+        # table 三 runs over two pages and table 四's head says 申请人情况 nowhere: two pages
+        assert len(with_head) == 2 and with_head[1] == with_head[0] + 1
+        second = joined(text_of(seed_pdf, with_head[1], with_head[1]))
+        assert "自然人" in second and "法人或其他组织" in second
+
+    def test_page_numbers_between_dashes(self, seed_pdf):
+        assert "— 1 —" in text_of(seed_pdf, 1, 1) or "—1—" in text_of(seed_pdf, 1, 1).replace(" ", "")
+        assert "2" in text_of(seed_pdf, 2, 2).split("—")[-2]
+
+
+def test_without_libreoffice_the_build_says_how_to_install_it(tmp_path, monkeypatch, capsys):
+    root = Path(__file__).resolve().parent.parent
+    monkeypatch.setenv("PATH", str(tmp_path / "empty"))  # no soffice, no fc-list
+    out = tmp_path / "out"
+    assert main(["build", "--root", str(root), "-o", str(out), "--outputs", "html,md,docx,pdf",
+                 str(root / "reports" / "zhifu-drc" / "2020.yaml")]) == 0
+    printed = capsys.readouterr().out
+    assert "warning[O002]: 未生成 PDF（1 份报告）：找不到 LibreOffice（soffice）。" in printed
+    assert "sudo apt-get install -y --no-install-recommends libreoffice-writer-nogui fonts-noto-cjk" in printed
+    assert sorted(p.name for p in (out / "zhifu-drc").glob("2020.*")) == ["2020.docx", "2020.html", "2020.md"]
+
+
+def test_without_a_chinese_font_the_build_says_how_to_install_one(tmp_path, monkeypatch, capsys):
+    from gendoc.render import pdf
+
+    root = Path(__file__).resolve().parent.parent
+    monkeypatch.setattr(pdf, "soffice", lambda: "/usr/bin/soffice")
+    monkeypatch.setattr(pdf, "cjk_fonts", lambda: [])
+    out = tmp_path / "out"
+    assert main(["build", "--root", str(root), "-o", str(out), "--outputs", "html,md,docx,pdf",
+                 str(root / "reports" / "zhifu-drc" / "2020.yaml")]) == 0
+    printed = capsys.readouterr().out
+    assert "系统中没有中文字体" in printed and "sudo apt-get install -y fonts-noto-cjk" in printed
+    assert (out / "zhifu-drc" / "2020.docx").is_file() and not (out / "zhifu-drc" / "2020.pdf").exists()
+
+
+def test_fontconfig_puts_the_official_font_first_and_noto_after_it():
+    from gendoc.render.paged import load_layout
+    from gendoc.render.pdf import fontconfig_text
+
+    root = Path(__file__).resolve().parent.parent
+    text = fontconfig_text(load_layout(root / "templates" / "common" / "gongwen.yaml"))
+    assert "<include ignore_missing=\"yes\">/etc/fonts/fonts.conf</include>" in text
+    assert re.search(r"<family>仿宋_GB2312</family><accept>.*<family>Noto Serif CJK SC</family></accept>", text)
+    assert re.search(r"<family>黑体</family><accept>.*<family>Noto Sans CJK SC</family></accept>", text)
+
+
+def test_outputs_on_the_command_line(tmp_path, capsys):
+    root = Path(__file__).resolve().parent.parent
+    out = tmp_path / "out"
+    report = str(root / "reports" / "zhifu-drc" / "2020.yaml")
+    assert main(["build", "--root", str(root), "-o", str(out), "--outputs", "html", report]) == 0
+    assert sorted(p.name for p in (out / "zhifu-drc").glob("2020.*")) == ["2020.html"]
+    # one more format asked for: the report is built again, incrementally
+    assert main(["build", "--root", str(root), "-o", str(out), "--outputs", "html,docx", report]) == 0
+    assert sorted(p.name for p in (out / "zhifu-drc").glob("2020.*")) == ["2020.docx", "2020.html"]
+    assert main(["build", "--root", str(root), "-o", str(out), "--outputs", "html,odt", report]) == 2
+    assert "未知的输出格式「odt」" in capsys.readouterr().err
