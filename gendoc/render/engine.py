@@ -261,7 +261,7 @@ def render_documents(kind, data: dict, prev: dict | None, formats: list[str], so
 
     Text formats give `str`, the paged ones (docx, pdf: gendoc.render.paged) `bytes`, drawn
     from the HTML page's structure and the same table grids."""
-    from gendoc.render.paged import PAGED_FORMATS
+    from gendoc.render.paged import BATCHED_FORMATS, PAGED_FORMATS
 
     file = getattr(sourcemap, "file", "") or ""
     out: dict[str, Rendered] = {}
@@ -298,9 +298,12 @@ def render_documents(kind, data: dict, prev: dict | None, formats: list[str], so
             continue
         from gendoc.render.paged import layout_problems, paged_output
 
-        if not convert:  # validation: what can fail is the page description, not the drawing
+        if not convert or fmt in BATCHED_FORMATS:
+            # Validation: what can fail is the page description, not the drawing. The PDF is
+            # the Word file printed by the build, many at once (gendoc.build.pdf_batch): here
+            # it has no content of its own.
             problems = layout_problems(kind, fmt)
-            rendered[fmt] = Rendered(None if problems else b"", problems)
+            rendered[fmt] = Rendered(None if problems or fmt in BATCHED_FORMATS else b"", problems)
             continue
         content, problems = paged_output(kind, fmt, data, page.text, lambda key: build_grid(kind.index, data, key))
         rendered[fmt] = Rendered(content, problems)
