@@ -14,6 +14,7 @@ import tempfile
 import time
 from pathlib import Path
 
+from bench import loader_guards
 from bench.generate import generate
 
 # gendoc from this checkout, whether or not it is installed in the running interpreter.
@@ -81,6 +82,8 @@ def main() -> int:
     ]
     for label, key, target, fmt in rows:
         print(f"| {label} | {target} | " + " | ".join(fmt.format(results[n][key]) for n in sizes) + " |")
+    print()
+    print("\n".join(loader_guards.table()))
     return 0
 
 

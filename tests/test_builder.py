@@ -87,3 +87,44 @@ def test_findings_are_replayed_when_nothing_changed(project, tmp_path):
     assert all(s.reused for s in second)
     assert [d for s in second for d in s.diagnostics] == first
     assert [d.code for d in first] == ["N003"]
+
+
+def test_force_rebuilds_what_an_ordinary_build_would_reuse(project, tmp_path, capsys):
+    out = tmp_path / "out"
+    report = project / "reports" / "zhifu-drc" / "2020.yaml"
+    assert main(["build", "--root", str(project), "-o", str(out), str(report)]) == 0
+    html = out / "zhifu-drc" / "2020.html"
+    good = html.read_bytes()
+    html.write_bytes(good.replace("收到政府信息公开申请10件".encode(), "收到政府信息公开申请99件".encode()))
+    assert main(["build", "--root", str(project), "-o", str(out), str(report)]) == 0
+    assert html.read_bytes() != good  # nothing changed in the inputs: the output is trusted
+    assert main(["build", "--root", str(project), "-o", str(out), "--force", str(report)]) == 0
+    assert html.read_bytes() == good
+    capsys.readouterr()
+
+
+def test_a_new_version_of_gendoc_rebuilds_everything(project, tmp_path, monkeypatch):
+    import gendoc
+    from gendoc.build import incremental
+
+    files = sorted(Path(gendoc.__file__).parent.rglob("*.py"))
+    assert incremental.code_digest() == incremental._digest_files(files)  # all of gendoc's code
+    out = tmp_path / "out"
+    build(project, out)
+    assert all(s.reused for s in build(project, out))
+    monkeypatch.setattr(incremental, "code_digest", lambda: "another version")
+    assert not any(s.reused for s in build(project, out))
+
+
+def test_a_failing_report_still_owns_its_last_good_outputs(project, tmp_path, capsys):
+    out = tmp_path / "out"
+    report = project / "reports" / "zhifu-drc" / "2020.yaml"
+    assert main(["build", "--root", str(project), "-o", str(out)]) == 0
+    text = report.read_text(encoding="utf-8")
+    report.write_text(text.replace("new_received: {natural: 10", "new_received: {natural: 11", 1), encoding="utf-8")
+    assert main(["build", "--root", str(project), "-o", str(out)]) == 1
+    assert (out / "zhifu-drc" / "2020.html").exists()  # kept, marked stale in the index
+    report.unlink()  # deleting the report later still removes them
+    assert main(["build", "--root", str(project), "-o", str(out)]) == 0
+    assert not (out / "zhifu-drc" / "2020.html").exists() and not (out / "zhifu-drc" / "2020.md").exists()
+    capsys.readouterr()

@@ -69,3 +69,32 @@ def test_usage_error_exits_2(capsys):
     except SystemExit as exc:
         code = exc.code
     assert code == 2
+
+
+def test_github_annotations_escape_what_github_reads_as_syntax():
+    import io
+
+    from gendoc.cli.reporters import github
+    from gendoc.diagnostics import Diagnostic
+
+    out = io.StringIO()
+    finding = Diagnostic("error", "N004", {"problem": "100%\r\n第二行"}, "reports/a,b:c/2020.yaml", 3, 5)
+    github([finding], out, "zh", False)
+    assert out.getvalue() == ("::error file=reports/a%2Cb%3Ac/2020.yaml,line=3,col=5,title=N004::"
+                              "模板渲染出错：100%25%0D%0A第二行\n")
+
+
+def test_colour_only_on_a_terminal_and_never_with_no_color(monkeypatch):
+    import io
+
+    from gendoc.cli.reporters import wants_colour
+
+    class Terminal(io.StringIO):
+        def isatty(self) -> bool:
+            return True
+
+    monkeypatch.delenv("NO_COLOR", raising=False)
+    assert wants_colour(Terminal()) is True
+    assert wants_colour(io.StringIO()) is False
+    monkeypatch.setenv("NO_COLOR", "1")
+    assert wants_colour(Terminal()) is False

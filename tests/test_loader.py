@@ -3,7 +3,6 @@ from __future__ import annotations
 
 import math
 import os
-import time
 import tracemalloc
 from decimal import Decimal
 
@@ -114,7 +113,9 @@ def test_core_tag_with_wrong_value():
 
 def test_big_integer_does_not_raise():
     r = ok("a: " + "9" * 5000 + "\n")
-    assert isinstance(r.data["a"], (int, str))
+    # more digits than Python converts (4,300): kept exactly as typed, as text, which the
+    # schema then reports as not a number
+    assert r.data["a"] == "9" * 5000
 
 
 # ---------------------------------------------------------------------------------------
@@ -151,9 +152,7 @@ def test_alias_bomb_rejected_fast():
         prev, cur = chr(96 + i), chr(97 + i)
         lines.append(f"{cur}: &{cur} [" + ", ".join(["*" + prev] * 9) + "]")
     bomb = "\n".join(lines) + "\n"
-    start = time.perf_counter()
-    r = load_text(bomb, "bomb.yaml")
-    assert time.perf_counter() - start < 0.5
+    r = load_text(bomb, "bomb.yaml")  # how fast: bench/loader_guards.py (make bench)
     assert r.data is None
     assert set(codes(r)) == {"Y004"}
     assert (r.diagnostics[0].line, r.diagnostics[0].col) == (1, 4)
@@ -195,9 +194,7 @@ def test_complex_key_y013(any_parser):
 
 def test_deep_flow_nesting_y006_no_recursion_error():
     text = "[" * 100_000 + "]" * 100_000
-    start = time.perf_counter()
-    r = load_text(text, "deep.yaml")
-    assert time.perf_counter() - start < 1.0
+    r = load_text(text, "deep.yaml")  # how fast: bench/loader_guards.py (make bench)
     d = only(r, "Y006")
     assert (d.line, d.col) == (1, 65)  # the 65th bracket is one level too deep
     assert d.params["limit"] == 64
@@ -412,14 +409,11 @@ def test_huge_file_rejected_without_reading(tmp_path):
     with open(p, "wb") as fh:
         fh.truncate(50 * 1024 * 1024)  # sparse: costs no disk
     tracemalloc.start()
-    start = time.perf_counter()
-    r = load_file(p)
-    elapsed = time.perf_counter() - start
+    r = load_file(p)  # how fast: bench/loader_guards.py (make bench)
     _current, peak = tracemalloc.get_traced_memory()
     tracemalloc.stop()
     d = only(r, "Y005")
     assert d.params == {"size": 50 * 1024 * 1024, "limit": 2_000_000}
-    assert elapsed < 0.05
     assert peak < 1_000_000
     assert r.text is None
 
@@ -537,21 +531,11 @@ def test_garbage_never_raises(text, any_parser):
             d.message(), d.message("en")
 
 
-def test_ten_kb_report_is_fast():
-    lines = ["year: 2020", "agency: 烟台市芝罘区人民政府", "table3:"]
-    for row in range(60):
-        lines.append(f"  row{row}:")
-        for col in ("natural", "commercial", "research", "social", "legal", "org_other"):
-            lines.append(f"    {col}: {row * 7}")
-    lines.append("parts:")
-    for i in range(30):
-        lines.append(f"  - title: 第{i}部分\n    text: |\n      全年共收到政府信息公开申请，依法答复，未发生行政复议和诉讼。")
-    text = "\n".join(lines) + "\n"
+def test_ten_kb_report_loads():
+    from bench.loader_guards import ten_kb_report
+
+    text = ten_kb_report()  # how fast: bench/loader_guards.py (make bench)
     assert 8_000 < len(text.encode("utf-8")) < 14_000
-    ok(text)  # warm up
-    start = time.perf_counter()
-    for _ in range(20):
-        r = load_text(text, "r.yaml")
-    per_file = (time.perf_counter() - start) / 20
+    r = load_text(text, "r.yaml")
     assert r.diagnostics == [] and r.data["table3"]["row3"]["legal"] == 21
-    assert per_file < 0.02, per_file
+    assert r.data["parts"][29]["title"] == "第29部分"

@@ -78,3 +78,20 @@ def test_new_rolls_a_2020_report_into_the_2021_format(project, capsys):
     result = Project(project).check(made)
     assert result.ok, [d.message() for d in result.diagnostics]
     capsys.readouterr()
+
+
+def test_x3_last_years_count_plus_its_change_is_this_years_last_year(project, capsys):
+    """X-3 (2019 format) with a non-zero 本年增/减 in last year's report: 6 + 3 = 9."""
+    folder = project / "reports" / "zhifu-drc"
+    seed = (folder / "2020.yaml").read_text(encoding="utf-8")
+    last = replace_once(seed.replace("year: 2020", "year: 2019"), "licensing: {last_year: 6, change: 0,",
+                        "licensing: {last_year: 6, change: 3,")
+    (folder / "2019.yaml").write_text(last, encoding="utf-8")
+    this = folder / "2020.yaml"
+    this.write_text(replace_once(seed, "licensing: {last_year: 6,", "licensing: {last_year: 9,"), encoding="utf-8")
+    assert main(["validate", "--root", str(project), str(this)]) == 0
+    assert "X-3" not in capsys.readouterr().out
+    this.write_text(seed, encoding="utf-8")  # 6 again: last year's change forgotten
+    assert main(["validate", "--root", str(project), str(this)]) == 0  # a warning
+    out = capsys.readouterr().out
+    assert f"{this}:{line_of(seed, 'licensing:')}:" in out and "warning[X-3]" in out

@@ -45,9 +45,20 @@ def github(diagnostics: Iterable[Diagnostic], out: TextIO, lang: str, colour: bo
     """GitHub Actions workflow commands: each finding becomes an annotation on its line."""
     level = {"error": "error", "warning": "warning", "info": "notice"}
     for d in diagnostics:
-        message = d.message(lang).replace("%", "%25").replace("\r", "%0D").replace("\n", "%0A")
-        code = d.params.get("rule", d.code)
-        out.write(f"::{level[d.severity]} file={d.file},line={d.line or 1},col={d.col or 1},title={code}::{message}\n")
+        message = _escape_data(d.message(lang))
+        code = _escape_property(str(d.params.get("rule", d.code)))
+        out.write(f"::{level[d.severity]} file={_escape_property(d.file)},line={d.line or 1},col={d.col or 1},"
+                  f"title={code}::{message}\n")
+
+
+def _escape_data(text: str) -> str:
+    """A workflow command's message: `%`, CR and LF would end or corrupt the command."""
+    return text.replace("%", "%25").replace("\r", "%0D").replace("\n", "%0A")
+
+
+def _escape_property(text: str) -> str:
+    """A workflow command's property (file=…): `,` and `:` separate properties too."""
+    return _escape_data(text).replace(":", "%3A").replace(",", "%2C")
 
 
 REPORTERS: dict[str, Callable[[Iterable[Diagnostic], TextIO, str, bool], None]] = {
