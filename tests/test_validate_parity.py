@@ -80,10 +80,11 @@ _PROJECT = Project(ROOT)
           derandomize=os.environ.get("GENDOC_FUZZ_RANDOM") is None,
           suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large,
                                  HealthCheck.function_scoped_fixture])
-@given(data=mutated_report())
-def test_fuzz_examples_give_validate_the_findings_of_build(data, tmp_path_factory):
+@given(example=mutated_report())
+def test_fuzz_examples_give_validate_the_findings_of_build(example, tmp_path_factory):
+    seed, data = example
     folder = tmp_path_factory.mktemp("parity")
-    path = folder / "reports" / "zhifu-drc" / "2020.yaml"
+    path = folder / "reports" / seed.parent.name / seed.name
     path.parent.mkdir(parents=True)
     path.write_bytes(data)
     project = Project(ROOT)
