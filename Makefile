@@ -30,9 +30,9 @@ test: $(STAMP)
 	$(PY) -m pytest
 
 ## test-slow: the browser and office tests (headless Chromium: overview filters, live preview, accessibility;
-##            LibreOffice and poppler: the PDF)
+##            LibreOffice and poppler: the PDF; LibreOffice Calc: a re-saved fill-in workbook)
 test-slow: $(STAMP)
-	GENDOC_REQUIRE_BROWSER=1 $(PY) -m pytest -m slow
+	GENDOC_REQUIRE_BROWSER=1 GENDOC_REQUIRE_OFFICE=1 $(PY) -m pytest -m slow
 
 ## fuzz: the property-based fuzz test with far more (and fresh random) examples
 fuzz: $(STAMP)

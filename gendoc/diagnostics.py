@@ -129,6 +129,15 @@ CATALOGUE: dict[str, tuple[str, str, str]] = {
     "W006": ("narrative reference with no place in the new format",
              "{place}引用的「{literal}」在{format}中没有对应项，请改写这句{reason}",
              "{place_en} refers to '{literal}', which {format} does not have: rewrite the sentence{reason}"),
+    # -- the fill-in workbook (gendoc import FILE.xlsx --into REPORT.yaml)
+    "X001": ("unplaced cell", "{cell} 的数字 {value} 无法按标签对应到表格中的任何一格（{labels}），未读入",
+             "{cell}: the number {value} matches no cell of the tables by its labels ({labels}); not read"),
+    "X002": ("not a figure", "{cell} 的值「{value}」不是{place}可用的数字（件数为不小于 0 的整数），未读入",
+             "{cell}: '{value}' is not a valid figure for {place_en}; not read"),
+    "X003": ("figure given twice", "{cell} 与 {first} 都是{place}，只读入了 {first}",
+             "{cell} and {first} both give {place_en}; only {first} was read"),
+    "X004": ("figure not in the workbook", "工作簿中找不到{place}，报告文件中的值保持不变",
+             "the workbook has no {place_en}; the report file's value is kept"),
     "W003": ("rules skipped in a draft", "因有尚未填写的数字，以下 {count} 条规则本次未检查：{rules}",
              "{count} rules were not checked because figures they need are not known yet: {rules_en}"),
     # -- narrative and templates

@@ -15,6 +15,7 @@ but looks like a forgotten cell).
 from __future__ import annotations
 
 import io
+from decimal import Decimal
 from typing import Any
 
 from ruamel.yaml import YAML
@@ -28,6 +29,9 @@ def _yaml() -> YAML:
     yaml.indent(mapping=2, sequence=4, offset=2)
     yaml.representer.add_representer(
         type(None), lambda rep, _: rep.represent_scalar("tag:yaml.org,2002:null", "~"))
+    # an amount read from a workbook: written as its digits (gendoc reads decimals exactly)
+    yaml.representer.add_representer(
+        Decimal, lambda rep, d: rep.represent_scalar("tag:yaml.org,2002:float", format(d, "f")))
     return yaml
 
 

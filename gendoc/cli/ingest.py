@@ -34,6 +34,8 @@ def register(sub, common) -> None:
                      help="已保存的网页（.html/.htm/.shtml）、Word（.docx）、PDF 或文本（.txt/.md）")
     imp.add_argument("-o", "--output", type=Path, default=None, help="输出目录（默认 reports/）")
     imp.add_argument("--agency", default=None, help="机关目录名（默认：报告标题中的机关名称）")
+    imp.add_argument("--into", type=Path, default=None, metavar="REPORT.yaml",
+                     help="导入 Excel 工作簿（.xlsx）时：把其中的数字按标签写入这个已有的报告文件")
     imp.add_argument("--format", dest="output_format", choices=["text", "json", "github"], default="text")
     imp.add_argument("--lang", choices=["zh", "en"], default=lang_default)
     imp.add_argument("--root", type=Path, default=None, help="项目根目录（含 schemas/）")
@@ -54,7 +56,15 @@ def run_import(project, args) -> int:
 
     out_dir = args.output or (project.root / "reports")
     failed = False
-    for source in args.sources:
+    workbooks = [s for s in args.sources if Path(s).suffix.lower() == ".xlsx"]
+    if workbooks:  # the fill-in workbook: figures into an existing report (cli/workbook.py)
+        from gendoc.cli.workbook import run_xlsx_import
+
+        codes = [run_xlsx_import(project, args, Path(s)) for s in workbooks]
+        if len(workbooks) == len(args.sources):
+            return max(codes)
+        failed = any(codes)
+    for source in (s for s in args.sources if Path(s).suffix.lower() != ".xlsx"):
         path = Path(source)
         imp = import_document(read_source(path), project.kinds)
         findings = list(imp.findings)
