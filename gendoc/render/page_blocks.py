@@ -40,6 +40,7 @@ class Block:
 
 _BLOCK_TAGS = {"p", "li", "h1", "h2", "h3", "h4", "h5", "h6", "blockquote", "pre", "dt", "dd", "figcaption"}
 _SKIP_TAGS = {"head", "style", "script", "template", "title"}
+_VOID = {"area", "base", "br", "col", "embed", "hr", "img", "input", "link", "meta", "source", "track", "wbr"}
 _SPACE = re.compile(r"\s+")
 # A line break in CJK prose is not a space (CommonMark keeps the source's soft breaks).
 _CJK_GAP = re.compile(r"(?<=[\u3000-\u9fff\uff00-\uffef]) (?=[\u3000-\u9fff\uff00-\uffef])")
@@ -59,7 +60,7 @@ class _Parser(HTMLParser):
         self.blocks: list[Block] = []
         self._runs: list[Run] = []
         self._current: Block | None = None
-        self._skip = 0          # inside <head>, <style>, …
+        self._skip = 0          # open elements inside a skipped one (<head>, <style>, hidden)
         self._table = 0         # inside a drawn table
         self._bold = 0
         self._italic = 0
@@ -68,8 +69,11 @@ class _Parser(HTMLParser):
     # -- structure ---------------------------------------------------------------------------
     def handle_starttag(self, tag: str, attrs: list) -> None:
         attributes = dict(attrs)
-        if self._skip or tag in _SKIP_TAGS:
-            self._skip += tag in _SKIP_TAGS
+        if self._skip:  # inside <head>, <style>, or an element hidden from readers (a scroll cue)
+            self._skip += tag not in _VOID
+            return
+        if tag in _SKIP_TAGS or attributes.get("aria-hidden") == "true":
+            self._skip = int(tag not in _VOID)
             return
         if self._table:
             self._table += tag == "table"
@@ -102,7 +106,7 @@ class _Parser(HTMLParser):
 
     def handle_endtag(self, tag: str) -> None:
         if self._skip:
-            self._skip -= tag in _SKIP_TAGS
+            self._skip -= 1
             return
         if self._table:
             self._table -= tag == "table"

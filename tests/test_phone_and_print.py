@@ -1,0 +1,134 @@
+"""The report page as a phone shows it (headless Chromium at 390 px) and as it prints (A4):
+measured on the rendered page, not read from the CSS."""
+from __future__ import annotations
+
+import re
+import shutil
+import subprocess
+from pathlib import Path
+
+import pytest
+
+from gendoc.cli.main import main
+from tests.browser import chromium
+
+pytestmark = pytest.mark.slow
+
+ROOT = Path(__file__).resolve().parent.parent
+PAGES = ["zhifu-drc/2020.html", "sample-bureau/2022.html", "sample-city-portal/2022.html"]
+
+# Every figure cell out of sight, with what would tell a reader it is there.
+HIDDEN_FIGURES = """
+const out = [];
+for (const cell of document.querySelectorAll('td.num')) {
+  const r = cell.getBoundingClientRect();
+  if (r.left >= 0 && r.right <= window.innerWidth + 0.5) continue;
+  const wrap = cell.closest('.table-wrap');
+  const cue = wrap && wrap.previousElementSibling && wrap.previousElementSibling.classList.contains('scroll-cue')
+    ? wrap.previousElementSibling : null;
+  const shown = cue && cue.offsetParent !== null && getComputedStyle(cue).display !== 'none'
+    && cue.getBoundingClientRect().width > 0;
+  out.push({text: cell.textContent, table: cell.closest('table').id,
+            scrollable: !!wrap && wrap.scrollWidth > wrap.clientWidth && getComputedStyle(wrap).overflowX === 'auto',
+            cue: shown ? cue.textContent : null});
+}
+return out;
+"""
+
+# Characters a line of each label cell holds: its content width over its font size.
+LABEL_WIDTHS = """
+return Array.from(document.querySelectorAll('th.label, th.group')).map(cell => {
+  const s = getComputedStyle(cell);
+  const inner = cell.clientWidth - parseFloat(s.paddingLeft) - parseFloat(s.paddingRight);
+  return {text: cell.textContent, chars: inner / parseFloat(s.fontSize)};
+});
+"""
+
+
+def phone(web, width: int = 390, height: int = 844) -> None:
+    """A phone's viewport (a desktop window cannot be made that narrow)."""
+    web.execute_cdp_cmd("Emulation.setDeviceMetricsOverride",
+                        {"width": width, "height": height, "deviceScaleFactor": 1, "mobile": True})
+
+
+def a4(info: str) -> bool:
+    width, height = map(float, re.search(r"Page size:\s+([\d.]+) x ([\d.]+) pts", info).groups())
+    return abs(width - 595.3) < 1 and abs(height - 841.9) < 1
+
+
+@pytest.fixture(scope="module")
+def built(tmp_path_factory) -> Path:
+    out = tmp_path_factory.mktemp("site")
+    assert main(["build", "--root", str(ROOT), "-o", str(out), "--outputs", "html"]) == 0
+    return out
+
+
+@pytest.mark.parametrize("page", PAGES)
+def test_on_a_390_px_phone_no_figure_hides_without_a_cue(built, page):
+    with chromium(390, 844) as web:
+        phone(web)
+        web.get((built / page).as_uri())
+        assert web.execute_script("return window.innerWidth") == 390
+        assert web.execute_script("return document.documentElement.scrollWidth") <= 390  # the page itself never scrolls sideways
+        hidden = web.execute_script(HIDDEN_FIGURES)
+        for figure in hidden:
+            assert figure["scrollable"] and figure["cue"], figure
+            assert "左右滑动" in figure["cue"]
+        labels = web.execute_script(LABEL_WIDTHS)
+        assert labels
+        narrow = [label for label in labels if label["chars"] < 5]
+        assert narrow == []
+        if page.startswith("zhifu-drc"):
+            # tables 三 and 四 are wider than the phone: their far figures are out of sight, cued
+            assert {f["table"] for f in hidden} >= {"table3-table", "table4-table"}
+            # and scrolled to, the last figure of table 四 comes into view
+            in_view = web.execute_script("""
+                const wrap = document.querySelector('#table4-table').closest('.table-wrap');
+                wrap.scrollLeft = wrap.scrollWidth;
+                const cells = wrap.querySelectorAll('td.num');
+                const r = cells[cells.length - 1].getBoundingClientRect();
+                return r.left >= 0 && r.right <= window.innerWidth + 0.5;""")
+            assert in_view
+
+
+def test_on_a_desktop_nothing_hides_and_no_cue_shows(built):
+    with chromium(1280, 900) as web:
+        web.get((built / PAGES[0]).as_uri())
+        assert web.execute_script(HIDDEN_FIGURES) == []
+        assert web.execute_script(
+            "return Array.from(document.querySelectorAll('.scroll-cue')).filter(c => c.offsetParent !== null).length") == 0
+
+
+def test_screenshots_at_phone_and_desktop_width(built, tmp_path):
+    """Pictures for a person to look at (kept under the test's tmp folder)."""
+    for width, height in ((390, 2400), (1280, 2400)):
+        with chromium(width, height) as web:
+            if width < 500:
+                phone(web, width, height)
+            web.get((built / PAGES[0]).as_uri())
+            web.execute_script("document.querySelector('#table3').scrollIntoView()")
+            shot = tmp_path / f"seed-{width}.png"  # look at them: pytest --basetemp=DIR
+            web.save_screenshot(str(shot))
+            assert shot.stat().st_size > 10_000
+
+
+@pytest.mark.skipif(shutil.which("chromium") is None or shutil.which("pdftotext") is None,
+                    reason="chromium and poppler-utils (make test-slow)")
+def test_printed_a4_with_page_numbers_and_table_3_breaking_under_a_repeated_head(built, tmp_path):
+    pdf = tmp_path / "seed.pdf"
+    subprocess.run(["chromium", "--headless", "--no-sandbox", "--disable-gpu", "--no-pdf-header-footer",
+                    f"--print-to-pdf={pdf}", (built / PAGES[0]).as_uri()], check=True, capture_output=True, timeout=120)
+    info = subprocess.run(["pdfinfo", str(pdf)], capture_output=True, text=True, check=True).stdout
+    assert a4(info)
+    pages = int(re.search(r"Pages:\s+(\d+)", info).group(1))
+    texts = [subprocess.run(["pdftotext", "-f", str(n), "-l", str(n), "-layout", str(pdf), "-"],
+                            capture_output=True, text=True, check=True).stdout for n in range(1, pages + 1)]
+    for n, text in enumerate(texts, 1):
+        assert re.search(rf"—\s*{n}\s*—", text), n  # page numbers between dashes
+    heading = next(n for n, t in enumerate(texts) if "三、收到和处理政府信息公开申请情况" in t)
+    # the table starts on the page of its heading (no empty rest of a page before it) …
+    assert "本年新收政府信息公开申请数量" in texts[heading]
+    # … and where it runs on, its head comes again
+    runs_on = [n for n in range(heading + 1, pages) if "本年度办理结果" in texts[n] or "结转下年度继续办理" in texts[n]]
+    for n in runs_on:
+        assert "申请人情况" in texts[n]
