@@ -6,6 +6,8 @@ import gc
 import dataclasses
 from decimal import Decimal
 from html.parser import HTMLParser
+
+from gendoc.ingest.grid import expand
 from pathlib import Path
 
 import pytest
@@ -189,20 +191,8 @@ def parse(html: str) -> _Page:
 
 
 def html_matrix(rows: list[list[tuple[str, int, int]]]) -> list[list[str]]:
-    out: list[list[str | None]] = [[] for _ in rows]
-    for r, row in enumerate(rows):
-        c = 0
-        for text, colspan, rowspan in row:
-            while c < len(out[r]) and out[r][c] is not None:
-                c += 1
-            for dr in range(rowspan):
-                target = out[r + dr]
-                while len(target) < c + colspan:
-                    target.append(None)
-                for dc in range(colspan):
-                    target[c + dc] = text
-            c += colspan
-    return out  # type: ignore[return-value]
+    """The table as a browser lays it out: the expander `gendoc import` reads pages with."""
+    return expand(rows)
 
 
 # -- HTML ------------------------------------------------------------------------------------

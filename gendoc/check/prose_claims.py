@@ -79,7 +79,7 @@ def _load(kind) -> list[ClaimSpec]:
     except (OSError, yaml.YAMLError) as exc:
         raise ClaimsError(f"{path}: {exc}") from exc
     specs = []
-    for item in doc.get("claims", []):
+    for item in _expanded(doc.get("claims", []), kind.index):
         try:
             figure = parse(item["figure"], "number") if item.get("figure") else None
             holds = parse(item["holds"], "truth") if item.get("holds") else None
@@ -92,6 +92,41 @@ def _load(kind) -> list[ClaimSpec]:
         specs.append(ClaimSpec(item["id"], item.get("label", item["id"]), figure, holds,
                                item.get("figure") or item.get("holds"), patterns))
     return specs
+
+
+_NUMBERING = re.compile(r"^(?:[一二三四五六七八九十]+、|（[一二三四五六七八九十]+）|\d+[.．、])")
+_QUOTES = re.compile("[“”\"]")
+
+
+def _expanded(items: list, index) -> list:
+    """`rows_of` claims as one claim per row, from the schema's own labels."""
+    out = []
+    for item in items:
+        if "rows_of" not in item:
+            out.append(item)
+            continue
+        column = item["column"]
+        for row in _rows_below(index, tuple(item["rows_of"].split("."))):
+            if index.get(row, "x-derived") or column not in index.properties(row):
+                continue
+            label = _NUMBERING.sub("", index.title(row) or "")
+            if len(_QUOTES.sub("", label)) < 4:  # 其他: too common a word to name a row
+                continue
+            phrase = _QUOTES.sub("[“”\"]?", re.escape(label).replace("“", "“").replace("”", "”"))
+            out.append({"id": f"{item['id']}:{'.'.join(row)}", "label": index.title(row),
+                        "figure": ".".join(row + (column,)),
+                        "patterns": [p.replace("{label}", phrase) for p in item["patterns"]]})
+    return out
+
+
+def _rows_below(index, path: tuple):
+    """Objects below `path` whose properties are all figures, in schema order."""
+    names = index.properties(path)
+    if names and all(not index.properties(path + (n,)) for n in names):
+        yield path
+        return
+    for name in names:
+        yield from _rows_below(index, path + (name,))
 
 
 def _declared(index, steps: tuple) -> bool:
