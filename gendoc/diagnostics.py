@@ -88,6 +88,8 @@ CATALOGUE: dict[str, tuple[str, str, str]] = {
              "full-width colon '：' (typed by a Chinese IME) after a key: use ': '"),
     "Y012": ("unsupported tag", "不支持的 YAML 标签 {tag}", "unsupported YAML tag {tag}"),
     "Y013": ("non-string key", "键必须是文字，实为 {found}", "mapping keys must be text, found {found_en}"),
+    "Y014": ("invisible character", "含有不可见的控制字符 {char}（{name}）：它会改变文字和数字的显示顺序或隐藏内容，使页面与数据不一致，请删除",
+             "invisible control character {char} ({name}): it reorders or hides text, so the page would not read as the data; remove it"),
     # -- kinds
     "K001": ("unknown format", "未知的报告格式 format: {format}（可用：{known}）",
              "unknown report format '{format}' (known: {known})"),
@@ -146,6 +148,9 @@ CATALOGUE: dict[str, tuple[str, str, str]] = {
     "N003": ("literal figure in prose", "正文中直接写了数字「{figure}」：数字应引用数据（写成 {{{{ … }}}}），否则会与表格不一致",
              "literal figure {figure} in prose; reference the data instead, or it will drift from the tables"),
     "N004": ("template error", "模板渲染出错：{problem}", "template rendering failed: {problem}"),
+    "N006": ("narrative too costly", "正文超出限制：{problem}", "the narrative exceeds a limit: {problem}"),
+    "N007": ("invisible character in narrative", "正文渲染结果含有不可见的控制字符 {char}（{name}）（如 &#x202e; 之类的字符引用）：请删除",
+             "the rendered narrative holds the invisible control character {char} ({name}), e.g. from a character reference; remove it"),
     "N005": ("unsafe template", "模板中不允许的操作：{problem}", "operation not allowed in a narrative template: {problem}"),
     "N010": ("prose contradicts the table", "正文「{quote}」称{label}为 {stated}，但{place}为 {actual}",
              "the prose '{quote}' gives {label} as {stated}, but {place} is {actual}"),

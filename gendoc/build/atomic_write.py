@@ -1,7 +1,9 @@
 """Write outputs so that nothing is ever half-written or needlessly touched."""
 from __future__ import annotations
 
+import errno
 import os
+import stat
 import tempfile
 from pathlib import Path
 
@@ -46,11 +48,22 @@ def write_together(files: dict[Path, str | bytes]) -> list[Path]:
     return [target for _, target in staged]
 
 
+class NotARegularFile(OSError):
+    """The target is a device, a pipe, a symbolic link or a folder: gendoc writes files
+    only, and replacing such a thing (`-o /dev/full`) would destroy it."""
+
+    def __init__(self, target: Path):
+        super().__init__(errno.EEXIST, "不是普通文件（设备、管道、符号链接或目录），不会替换它（not a regular file）", str(target))
+
+
 def _holds(target: Path, data: bytes) -> bool:
     try:
-        return target.stat().st_size == len(data) and target.read_bytes() == data
+        st = os.lstat(target)
     except FileNotFoundError:
         return False
+    if not stat.S_ISREG(st.st_mode):
+        raise NotARegularFile(target)
+    return st.st_size == len(data) and target.read_bytes() == data
 
 
 def _stage(target: Path, data: bytes) -> str:

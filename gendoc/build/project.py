@@ -14,6 +14,7 @@ from typing import Any, Iterable
 from gendoc.diagnostics import ERROR, Diagnostic, status_of
 from gendoc.kind.registry import Kind, KindRegistry
 from gendoc.load.yaml_loader import Loaded, load_file
+from gendoc.load.invisible_chars import invisible_characters
 from gendoc.check.rules import Report, apply_rules
 from gendoc.check.schema_gate import gate_for
 from gendoc.build.report_files import (  # noqa: F401  (report_identity, REPORT_SUFFIXES re-exported)
@@ -110,8 +111,11 @@ class Project:
             return result
         loaded = loaded or load_file(path)
         result.diagnostics.extend(loaded.diagnostics)
+        # An invisible character is the one finding about its place: the schema would only
+        # quote it back (and a terminal would obey it).
+        result.diagnostics.extend(invisible_characters(loaded.text, str(path)))
         data = loaded.data
-        if data is None or any(d.severity == ERROR for d in loaded.diagnostics):
+        if data is None or any(d.severity == ERROR for d in result.diagnostics):
             return result
         kind = self._kind_of(data, result, loaded)
         if kind is None:

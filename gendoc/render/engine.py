@@ -52,6 +52,8 @@ from markupsafe import escape as markupsafe_escape
 from gendoc.plaindata import dotted, get_path
 from gendoc.diagnostics import ERROR, Diagnostic, Location
 from gendoc.render.filters import FILTERS
+from gendoc.render.narrative_limits import Budget, OutOfTime, bounded, check_arguments, render_bounded
+from gendoc.load.invisible_chars import InvisibleCharacter, invisible_in
 from gendoc.kind.labels import format_path, narrative_paths  # noqa: F401  (re-exported)
 from gendoc.render.markup import md_cell, narrative_output, neutralize_html, oneline, unsafe_links_inert  # noqa: F401
 from gendoc.render.template_errors import classify, template_frames, template_line  # noqa: F401
@@ -119,6 +121,11 @@ class _NarrativeEnvironment(_DataFirst, ImmutableSandboxedEnvironment):
                 if isinstance(seq, (str, list, tuple)) and isinstance(times, int) and len(seq) * times > self.MAX_SIZE:
                     raise SecurityError("重复生成的内容过长")
         return super().call_binop(context, operator, left, right)
+
+    def call(__self, __context, __obj, *args: Any, **kwargs: Any) -> Any:  # noqa: N805 — Jinja's signature
+        # `'x'.center(10**8)`, `lipsum(10**6)`: no call may be given a gigantic number.
+        check_arguments(args, kwargs)
+        return super().call(__context, __obj, *args, **kwargs)
 
 
 # -- environments (built once per process) -------------------------------------------------
@@ -213,6 +220,8 @@ def _narrative_env() -> _NarrativeEnvironment:
     if _NARRATIVE_ENV is None:
         env = _NarrativeEnvironment(undefined=_Undefined, autoescape=False, keep_trailing_newline=True)
         env.filters.update(STRICT_FILTERS)
+        env.filters = {name: bounded(f) for name, f in env.filters.items()}
+        env.globals.pop("lipsum", None)  # placeholder text has no place in a report
         _NARRATIVE_ENV = env
     return _NARRATIVE_ENV
 
@@ -319,15 +328,24 @@ def _narrative_texts(kind, data: dict, prev, sourcemap, source: "_Source") -> tu
     context["prev"] = prev
     texts: dict[tuple, str] = {}
     diagnostics: list[Diagnostic] = []
+    budget = Budget()
     for path in narrative_paths(kind.index, data):
         text = get_path(data, path)
-        if "{" not in text:  # plain prose: nothing to render
+        if "{" not in text and "&" not in text:  # plain prose: nothing to render or decode
             texts[path] = text
             continue
         try:
-            texts[path] = _compile_narrative(text).render(context)
+            rendered = render_bounded(_compile_narrative(text), context, budget) if "{" in text else text
+            # A figure must read in the page as in the data: no bidi control or invisible
+            # character may come out of a template or a character reference (`&#x202e;`).
+            found = invisible_in(rendered, decode_references=True)
+            if found:
+                raise InvisibleCharacter(found)
+            texts[path] = rendered
         except Exception as exc:  # noqa: BLE001 — every failure becomes a diagnostic
             diagnostics.append(_narrative_diagnostic(exc, path, text, context, sourcemap, source))
+            if isinstance(exc, OutOfTime):
+                break  # one finding, at the narrative that used the time up
     return texts, diagnostics
 
 

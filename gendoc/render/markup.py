@@ -3,6 +3,7 @@ HTML, raw HTML and code-running links made inert in Markdown output, table-cell 
 from __future__ import annotations
 
 import functools
+import html
 import re
 from typing import Any
 
@@ -41,13 +42,69 @@ def neutralize_html(markdown: str) -> str:
 
 
 def unsafe_links_inert(markdown: str) -> str:
-    """Links and images whose target runs code (javascript:, data:, …) made literal text."""
-    return _UNSAFE_LINK.sub(r"]\\(\1", markdown)
+    """The Markdown with every link or image a CommonMark renderer would give a code-running
+    URL (javascript:, vbscript:, data:, file:) made plain text.
+
+    Destinations hide their scheme in many ways — `<javascript:…>`, `javascript&colon;`,
+    `&#106;avascript:`, reference definitions, autolinks — so the text is parsed as a
+    renderer would parse it, every destination checked as a browser would read it, and the
+    blocks holding an unsafe one have their link syntax (`[`, `]`, `<`, `&`) written as
+    character references, which CommonMark never reads as syntax. Text in which no
+    scheme could hide skips the parse."""
+    for _ in range(4):
+        lines = _lines_with_unsafe_links(markdown)
+        if not lines:
+            return markdown
+        rows = markdown.split("\n")
+        for number in lines:
+            rows[number] = _inert(rows[number])
+        markdown = "\n".join(rows)
+    return markdown
 
 
-# A link or image whose target runs code: made literal text, as markdown-it's own link
-# validation does for the HTML output.
-_UNSAFE_LINK = re.compile(r"\]\(\s*((?:javascript|vbscript|data|file):)", re.IGNORECASE)
+_UNSAFE_SCHEME = re.compile(r"(?:javascript|vbscript|data|file):", re.IGNORECASE)
+_INVISIBLE_IN_URL = re.compile(r"[\x00-\x20\\\x7f]")  # browsers drop tabs and line breaks inside a scheme
+
+
+def _unsafe_url(url: str) -> bool:
+    from urllib.parse import unquote
+
+    plain = _INVISIBLE_IN_URL.sub("", html.unescape(unquote(url)))
+    return bool(_UNSAFE_SCHEME.match(plain))
+
+
+def _could_hide_scheme(markdown: str) -> bool:
+    plain = _INVISIBLE_IN_URL.sub("", html.unescape(markdown))
+    return bool(_UNSAFE_SCHEME.search(plain))
+
+
+def _inert(line: str) -> str:
+    return line.replace("&", "&amp;").replace("[", "&#91;").replace("]", "&#93;").replace("<", "&lt;")
+
+
+def _lines_with_unsafe_links(markdown: str) -> list[int]:
+    """Numbers (0-based) of the lines of every block that holds an unsafe destination."""
+    if not _could_hide_scheme(markdown):
+        return []
+    lines: set[int] = set()
+    for token in _permissive_parser().parse(markdown):
+        if token.type != "inline" or not token.children or token.map is None:
+            continue
+        for child in token.children:
+            url = child.attrGet("href") if child.type == "link_open" else child.attrGet("src") if child.type == "image" else None
+            if url is not None and _unsafe_url(str(url)):
+                lines.update(range(token.map[0], token.map[1]))
+    return sorted(lines)
+
+
+@functools.lru_cache(maxsize=1)
+def _permissive_parser():
+    """CommonMark as any renderer reads it, accepting every link: to find the unsafe ones."""
+    from markdown_it import MarkdownIt
+
+    parser = MarkdownIt("commonmark", {"html": True})
+    parser.validateLink = lambda url: True
+    return parser
 
 
 @functools.lru_cache(maxsize=1)

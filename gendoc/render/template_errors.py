@@ -12,6 +12,8 @@ from jinja2.sandbox import SecurityError
 from jinja2.utils import missing
 
 from gendoc.kind.labels import format_path
+from gendoc.load.invisible_chars import InvisibleCharacter
+from gendoc.render.narrative_limits import NarrativeLimit
 
 _QUOTED = re.compile(r"'([^']*)'")
 
@@ -19,6 +21,10 @@ _QUOTED = re.compile(r"'([^']*)'")
 def classify(exc: Exception, context: dict) -> tuple[str, dict]:
     if isinstance(exc, TemplateSyntaxError):
         return "N001", {"problem": exc.message or str(exc)}
+    if isinstance(exc, NarrativeLimit):
+        return "N006", {"problem": str(exc)}
+    if isinstance(exc, InvisibleCharacter):
+        return "N007", {"char": exc.found.codepoint, "name": exc.found.name}
     if isinstance(exc, SecurityError):
         return "N005", {"problem": str(exc)}
     if isinstance(exc, UndefinedError):
