@@ -1,0 +1,1 @@
+"""Live preview: `gendoc serve` builds, serves build/ and rebuilds on every save."""
