@@ -59,7 +59,9 @@ class LiveBuild:
             project = Project(self.root)
             files, problems = project.discover([])
             built = build_all(project, files, self.out_dir, jobs=self.jobs, full=True)
-            problems += write_overview(built.summaries, project.kinds, self.root / "templates", self.out_dir)
+            if (self.root / "templates" / "overview").is_dir():
+                problems += write_overview(built.known, project.kinds, self.root / "templates", self.out_dir)
+            built.save()  # after the pages that list every report, as `gendoc build` does
             findings: dict[tuple[str, int | None], list[Diagnostic]] = {}
             for s in built.summaries:
                 if s.diagnostics:
