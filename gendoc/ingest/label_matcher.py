@@ -65,8 +65,12 @@ def read_tables(doc: SourceDocument, models: list[TableModel], stop_keys: set[st
     titles = {m.title_key: m for m in models}
     current: TableModel | None = None
     stream: _Stream | None = None
+    # A table cut in parts, one right after the other (gendoc's Markdown writes table 四 as
+    # one narrow table per merged head), is read as one table.
+    previous: TableModel | None = None
     for block in doc.blocks:
         if isinstance(block, Paragraph):
+            previous = None
             key = label_key(block.text)
             model = _title_match(key, titles, block.text)
             if model is not None:
@@ -88,11 +92,11 @@ def read_tables(doc: SourceDocument, models: list[TableModel], stop_keys: set[st
                 stream.close()
                 stream = None
             inside = _title_in_table(block, titles)
-            model = inside or current or _best_model(block, models)
+            model = inside or current or previous or _best_model(block, models)
             if model is not None:
                 out.seen_tables.add(model.key)
                 _read_grid(block, model, out)
-            current = None
+            current, previous = None, model
     if stream:
         stream.close()
     return out

@@ -83,6 +83,23 @@ class FlatTable:
     rows: list[list[str]]
     label_columns: int = 1  # leading columns that hold labels (the rest hold figures)
 
+    def column_groups(self) -> list["FlatTable"]:
+        """The table cut into one table per merged head above the columns ("行政复议·结果维持"
+        belongs to 行政复议, "行政诉讼·复议后起诉·总计" to 行政诉讼·复议后起诉), each head keeping
+        its full label: a table of one row under many heads reads as a few narrow tables
+        rather than one of one-character strips."""
+        groups: list[list[int]] = []
+        parents: list[str] = []
+        for i, head in enumerate(self.headers):
+            parent = head.rpartition(HEAD_SEPARATOR)[0]
+            if not groups or parents[-1] != parent:
+                groups.append([])
+                parents.append(parent)
+            groups[-1].append(i)
+        return [FlatTable(self.caption if n == 0 else None, [self.headers[i] for i in columns],
+                          [[row[i] for i in columns] for row in self.rows], 0)
+                for n, columns in enumerate(groups)]
+
 
 @dataclass
 class Grid:
