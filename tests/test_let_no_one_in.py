@@ -101,6 +101,7 @@ def test_an_invisible_character_made_by_a_narrative_is_a_located_error(project, 
 RUNAWAYS = {
     "center": "{{ 'x'|center(10**8) }}",
     "format": "{{ '%0100000000d'|format(1) }}",
+    "percent": "{{ '%0100000000d' % 1 }}",
     "method": "{{ 'x'.ljust(10**8) }}",
     "str.format": "{{ '{:>100000000}'.format(1) }}",
     "nested loops": "{% for i in range(100000) %}{% for j in range(100000) %}{% endfor %}{% endfor %}",
@@ -124,6 +125,14 @@ def test_a_runaway_narrative_is_stopped_with_a_located_finding(project, tmp_path
     assert finding.startswith(f"{path}:{line}:")
     assert ("error[N006]: 正文超出限制" in finding or "error[N002]" in finding and name == "lipsum"), finding
     assert finding.endswith("[overview.parts[7].text]")
+
+
+def test_large_figures_pass_through_filters_and_calls(project, tmp_path):
+    path = seed_with(project, PLAIN_SENTENCE, "共{{ 250000 | num }}元，{{ '{:,}'.format(1234567) }}。")
+    path = seed_with(project, "value: 141, unit: 户", "value: 2500000, unit: 户")
+    code, findings, _ = gendoc("build", "--root", str(project), "-o", str(tmp_path / "out"), str(path))
+    assert (code, "N006" in findings) == (0, False)
+    assert "1,234,567" in (tmp_path / "out" / "zhifu-drc" / "2020.html").read_text(encoding="utf-8")
 
 
 def test_a_gigantic_fact_is_refused_by_the_schema(project):

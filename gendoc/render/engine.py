@@ -52,7 +52,9 @@ from markupsafe import escape as markupsafe_escape
 from gendoc.plaindata import dotted, get_path
 from gendoc.diagnostics import ERROR, Diagnostic, Location
 from gendoc.render.filters import FILTERS
-from gendoc.render.narrative_limits import Budget, OutOfTime, bounded, check_arguments, render_bounded
+from gendoc.render.narrative_limits import (
+    SIZING_FILTERS, SIZING_METHODS, Budget, OutOfTime, bounded, check_arguments, check_format, render_bounded,
+)
 from gendoc.load.invisible_chars import InvisibleCharacter, invisible_in
 from gendoc.kind.labels import format_path, narrative_paths  # noqa: F401  (re-exported)
 from gendoc.render.markup import md_cell, narrative_output, neutralize_html, oneline, unsafe_links_inert  # noqa: F401
@@ -110,12 +112,14 @@ class _LayoutEnvironment(_DataFirst, Environment):
 class _NarrativeEnvironment(_DataFirst, ImmutableSandboxedEnvironment):
     """The sandbox for author-written text; `*` and `**` cannot build gigantic values."""
 
-    intercepted_binops = frozenset({"*", "**"})
+    intercepted_binops = frozenset({"*", "**", "%"})
     MAX_SIZE = 100_000
 
     def call_binop(self, context, operator: str, left: Any, right: Any) -> Any:
         if operator == "**" and isinstance(right, (int, float)) and abs(right) > 100:
             raise SecurityError("幂运算的指数过大")
+        if operator == "%" and isinstance(left, str):
+            check_format(left)  # `'%0100000000d' % 1`
         if operator == "*":
             for seq, times in ((left, right), (right, left)):
                 if isinstance(seq, (str, list, tuple)) and isinstance(times, int) and len(seq) * times > self.MAX_SIZE:
@@ -123,8 +127,11 @@ class _NarrativeEnvironment(_DataFirst, ImmutableSandboxedEnvironment):
         return super().call_binop(context, operator, left, right)
 
     def call(__self, __context, __obj, *args: Any, **kwargs: Any) -> Any:  # noqa: N805 — Jinja's signature
-        # `'x'.center(10**8)`, `lipsum(10**6)`: no call may be given a gigantic number.
-        check_arguments(args, kwargs)
+        # `'x'.center(10**8)`, `'{:>100000000}'.format(1)`: no string built to a gigantic size.
+        if isinstance(getattr(__obj, "__self__", None), str) and getattr(__obj, "__name__", "") in SIZING_METHODS:
+            check_arguments(args, kwargs)
+            if __obj.__name__ == "format":
+                check_format(__obj.__self__)
         return super().call(__context, __obj, *args, **kwargs)
 
 
@@ -220,7 +227,7 @@ def _narrative_env() -> _NarrativeEnvironment:
     if _NARRATIVE_ENV is None:
         env = _NarrativeEnvironment(undefined=_Undefined, autoescape=False, keep_trailing_newline=True)
         env.filters.update(STRICT_FILTERS)
-        env.filters = {name: bounded(f) for name, f in env.filters.items()}
+        env.filters.update({name: bounded(env.filters[name]) for name in SIZING_FILTERS})
         env.globals.pop("lipsum", None)  # placeholder text has no place in a report
         _NARRATIVE_ENV = env
     return _NARRATIVE_ENV

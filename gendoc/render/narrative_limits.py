@@ -36,23 +36,38 @@ class OutOfTime(NarrativeLimit):
     """The report's time is spent: the narratives after this one are not rendered."""
 
 
+# Jinja's filters and str's methods whose numeric argument is the length of what they build.
+SIZING_FILTERS = frozenset({"center", "indent", "truncate", "wordwrap", "format"})
+SIZING_METHODS = frozenset({"center", "ljust", "rjust", "zfill", "expandtabs", "format"})
+
+
 def check_arguments(args: tuple, kwargs: dict) -> None:
+    """Refuse a gigantic size among the arguments of a sizing filter or method: a number
+    above MAX_ARGUMENT, or a format string asking for such a width or precision. (Report
+    figures reach gendoc's own filters and other calls freely: those build no text of
+    their size.)"""
     for value in (*args, *kwargs.values()):
         if isinstance(value, int) and not isinstance(value, bool) and abs(value) > MAX_ARGUMENT:
             raise NarrativeLimit(f"参数 {value} 过大（上限 {MAX_ARGUMENT}）")
         if isinstance(value, str):
-            for match in _FORMAT_WIDTH.finditer(value):
-                width = max(int(g) for g in match.groups() if g)
-                if width > MAX_ARGUMENT:
-                    raise NarrativeLimit(f"格式宽度 {width} 过大（上限 {MAX_ARGUMENT}）")
+            check_format(value)
+
+
+def check_format(text: str) -> None:
+    for match in _FORMAT_WIDTH.finditer(text):
+        width = max(int(g) for g in match.groups() if g)
+        if width > MAX_ARGUMENT:
+            raise NarrativeLimit(f"格式宽度 {width} 过大（上限 {MAX_ARGUMENT}）")
 
 
 def bounded(filter_: Callable[..., Any]) -> Callable[..., Any]:
-    """The filter, refusing gigantic numbers and format widths among its arguments."""
+    """A sizing filter, refusing gigantic sizes among its arguments."""
 
     @functools.wraps(filter_)
     def wrapper(*args: Any, **kwargs: Any) -> Any:
-        check_arguments(args, kwargs)
+        check_arguments(args[1:], kwargs)
+        if args and isinstance(args[0], str) and filter_.__name__ in ("do_format", "format"):
+            check_format(args[0])
         return filter_(*args, **kwargs)
 
     return wrapper
