@@ -494,6 +494,17 @@ def _render_layout(kind, data: dict, prev, fmt: str, data_file: str,
     context: dict[str, Any] = dict(data)
     context.update(report=data, prev=prev, kind={"id": kind.id, "title": kind.title}, grid=grid, label=label,
                    filled_table=filled_table)
+    # The report's presentation options (the schema's `presentation`, its defaults filled in)
+    # and a section's heading: the longer official wording the agency chose, else the label.
+    chosen = data.get("presentation") if isinstance(data.get("presentation"), dict) else {}
+    options = {name: chosen.get(name, kind.index.get(("presentation", name), "default"))
+               for name in kind.index.properties(("presentation",))}
+    longer = chosen.get("section_titles") if isinstance(chosen.get("section_titles"), dict) else {}
+
+    def heading(key: str) -> str:
+        return longer.get(key) or label(key)
+
+    context.update(presentation=options, heading=heading)
     # draft: the report says status: draft; unknown_cells: some figure prints as "—"
     context.update(draft or {"draft": False, "unknown_cells": False, "unknown_legend": LEGEND})
     try:

@@ -1,0 +1,53 @@
+"""Presentation choices an agency is entitled to, as report-level options; tables stay official."""
+from __future__ import annotations
+
+import re
+
+from gendoc.cli.main import main
+from tests.conftest import line_of, replace_once
+
+OPTIONS = """presentation:
+  title_order: year_agency
+  date_label: 发布日期
+  date_style: iso
+  section_titles:
+    problems: 五、政府信息公开工作存在的主要问题及改进情况
+    table4: 四、因政府信息公开工作被申请行政复议提起行政诉讼情况
+"""
+
+
+def _build(project, capsys) -> tuple[str, str]:
+    out = project / "out"
+    assert main(["build", "--root", str(project), "-o", str(out), str(project / "reports" / "sample-bureau")]) == 0, \
+        capsys.readouterr()
+    folder = out / "sample-bureau"
+    return (folder / "2022.html").read_text(encoding="utf-8"), (folder / "2022.md").read_text(encoding="utf-8")
+
+
+def _tables(html: str) -> list[str]:
+    return re.findall(r"<table.*?</table>", html, re.S)
+
+
+def test_options_change_title_date_and_section_wording_but_never_the_tables(project, capsys):
+    default_html, _ = _build(project, capsys)
+    path = project / "reports" / "sample-bureau" / "2022.yaml"
+    path.write_text(replace_once(path.read_text(encoding="utf-8"), 'published: "2023-01-18"\n',
+                                 'published: "2023-01-18"\n' + OPTIONS), encoding="utf-8")
+    html, md = _build(project, capsys)
+    assert "<h1>2022年示例区示例局（样例数据）政府信息公开工作年度报告</h1>" in html
+    assert md.startswith("# 2022年示例区示例局（样例数据）政府信息公开工作年度报告\n\n发布日期：2023-01-18\n")
+    assert "发布日期：2023-01-18</p>" in html
+    assert "<h2>五、政府信息公开工作存在的主要问题及改进情况</h2>" in html
+    assert "## 四、因政府信息公开工作被申请行政复议提起行政诉讼情况" in md
+    assert "<h2>三、收到和处理政府信息公开申请情况</h2>" in html  # sections without a choice keep the label
+    assert _tables(html) == _tables(default_html)  # the tables stay the official ones
+
+
+def test_a_wording_that_is_not_an_official_variant_is_refused(project, capsys):
+    path = project / "reports" / "sample-bureau" / "2022.yaml"
+    text = replace_once(path.read_text(encoding="utf-8"), 'published: "2023-01-18"\n',
+                        'published: "2023-01-18"\npresentation:\n  section_titles:\n    problems: 五、问题和打算\n')
+    path.write_text(text, encoding="utf-8")
+    assert main(["validate", "--root", str(project), str(path)]) == 1
+    out = capsys.readouterr().out
+    assert f"{path}:{line_of(text, '五、问题和打算')}:" in out and "error[S009]" in out
