@@ -9,7 +9,7 @@ PY     := $(VENV)/bin/python
 STAMP  := $(VENV)/.installed-stamp
 OUT    ?= build
 
-.PHONY: build test test-slow check clean golden distclean fuzz bench
+.PHONY: build test test-slow check clean golden distclean fuzz bench mutation
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -33,6 +33,10 @@ test: $(STAMP)
 ##            LibreOffice and poppler: the PDF; LibreOffice Calc: a re-saved fill-in workbook)
 test-slow: $(STAMP)
 	GENDOC_REQUIRE_BROWSER=1 GENDOC_REQUIRE_OFFICE=1 $(PY) -m pytest -m slow
+
+## mutation: deliberate bugs in the writer, builder, rules, expressions, reporters and renderer; each must fail its tests (docs/mutation.md)
+mutation: $(STAMP)
+	$(PY) -m tests.mutants
 
 ## fuzz: the property-based fuzz test with far more (and fresh random) examples
 fuzz: $(STAMP)

@@ -250,3 +250,17 @@ def code_class(code: str) -> str:
     if letters in CODE_CLASSES:
         return CODE_CLASSES[letters]
     return RULE_CLASS if "-" in code else "其他"
+
+
+class HasFindings:
+    """What a result with a `diagnostics` list says about itself (summaries, report results)."""
+
+    diagnostics: list[Diagnostic]
+
+    @property
+    def status(self) -> str:
+        return status_of(self.diagnostics)
+
+    @property
+    def ok(self) -> bool:
+        return self.status != "errors"

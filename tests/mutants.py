@@ -82,8 +82,7 @@ MUTANTS = [
            ("tests/test_overview.py", "tests/test_safety.py"), "the index never shows the stale-output marker"),
     # -- reporters
     Mutant("M13", "gendoc/cli/reporters.py",
-           'message = d.message(lang).replace("%", "%25").replace("\\r", "%0D").replace("\\n", "%0A")',
-           "message = d.message(lang)", ("tests/test_cli.py",), "GitHub annotation escaping removed"),
+           "        message = _escape_data(d.message(lang))", "        message = d.message(lang)", ("tests/test_cli.py",), "GitHub annotation escaping removed"),
     Mutant("M14", "gendoc/cli/reporters.py", ' and "NO_COLOR" not in os.environ', "",
            ("tests/test_cli.py",), "NO_COLOR ignored"),
     # -- rendering
@@ -95,7 +94,7 @@ MUTANTS = [
            "`|` not escaped in Markdown table cells"),
     # -- rules as data
     Mutant("M17", "schemas/annual-report-2019/rules.yaml",
-           "prev.table2.{row}.last_year + prev.table2.{row}.change", "prev.table2.{row}.last_year - prev.table2.{row}.change",
+           '== prev.table2.{row}.last_year + prev.table2.{row}.change"', '== prev.table2.{row}.last_year - prev.table2.{row}.change"',
            ("tests/test_rules.py", "tests/test_yearly_cycle.py"), "X-3's sign flipped"),
     # -- the expression language
     Mutant("M18", "gendoc/check/expressions.py", '"<=": lambda a, b: a <= b', '"<=": lambda a, b: a < b',
@@ -127,8 +126,8 @@ MUTANTS = [
     # -- the rules engine
     Mutant("M29", "gendoc/check/rules.py", "is_number(stated) and stated != computed", "is_number(stated) and False",
            ("tests/test_rules.py",), "a stated total that differs is accepted (R002 never raised)"),
-    Mutant("M30", "gendoc/check/rules.py", "            if run(ctx.roots, None):\n                return []",
-           "            if True:\n                return []", ("tests/test_rules.py",), "checks never fail (R001 never raised)"),
+    Mutant("M30", "gendoc/check/rules.py", "        if run(ctx.roots, None):\n            return []",
+           "        if True:\n            return []", ("tests/test_rules.py",), "checks never fail (R001 never raised)"),
     Mutant("M31", "gendoc/check/rules.py", "    parent[target[-1]] = computed", "    pass",
            ("tests/test_rules.py", "tests/test_seed_report.py"), "derived figures not written"),
 ]

@@ -43,3 +43,11 @@ def test_the_authoring_guide_filter_examples_render_as_it_says():
         examples = re.findall(r"`(\{\{.*?\}\})`", cells[1].replace("\\|", "|"))
         rendered = "、".join(_compile_narrative(e).render(context) for e in examples)
         assert rendered == cells[2], row
+
+
+def test_the_declared_licence_has_its_file():
+    import re
+
+    declared = re.search(r'^license = \{ text = "([^"]+)" \}', (ROOT / "pyproject.toml").read_text(encoding="utf-8"), re.M)
+    assert declared and declared.group(1) == "MIT"
+    assert (ROOT / "LICENSE").read_text(encoding="utf-8").startswith("MIT License\n")

@@ -196,3 +196,22 @@ def test_another_kind_is_listed_by_its_own_data(project, tmp_path):
     portal = page(out / "sample-city-portal" / "index.html")
     assert row(portal, "网站总访问量")[0] == "网站总访问量" and len(row(portal, "网站总访问量")) == 3
     assert "2022年度合计（政府网站工作年度报表）" not in (out / "index-2022.html").read_text(encoding="utf-8")
+
+
+def test_a_warning_is_listed_as_such_and_a_failing_report_as_stale(project, tmp_path, capsys):
+    annual_reports_only(project)
+    out = tmp_path / "out"
+    report = project / "reports" / "zhifu-drc" / "2020.yaml"
+    text = report.read_text(encoding="utf-8")
+    report.write_text(replace_once(text, "收到政府信息公开申请{{ table3.new_received.total }}件", "收到政府信息公开申请10件"),
+                      encoding="utf-8")  # a figure typed into prose: a warning (N003)
+    assert build(project, out) == 0
+    listed = row(page(out / "index-2020.html"), "烟台市芝罘区发展和改革局")
+    assert listed[1] == "警告" and "（上次通过校验的版本）" not in listed[-1]
+    report.write_text(replace_once(text, "new_received: {natural: 10", "new_received: {natural: 11"), encoding="utf-8")
+    assert build(project, out) == 1
+    listed = row(page(out / "index-2020.html"), "烟台市芝罘区发展和改革局")
+    assert listed[1] == "错误"
+    # its last good pages are still linked, marked as the version that last passed
+    assert listed[-1].endswith("HTML · Markdown（上次通过校验的版本）")
+    capsys.readouterr()

@@ -23,7 +23,7 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Iterable, Iterator
 
-from gendoc.diagnostics import ERROR, Diagnostic, Location, status_of
+from gendoc.diagnostics import ERROR, Diagnostic, Location, HasFindings
 from gendoc.build.project import REPORT_SUFFIXES, Project, report_identity
 from gendoc.build.report_files import source_key
 
@@ -37,7 +37,7 @@ NOT_REPLAYED = frozenset({"F003", "F005", "F007", "F008"})
 
 
 @dataclass
-class Summary:
+class Summary(HasFindings):
     """What the CLI, the index page and the next build need to know about one report."""
 
     file: str           # as shown to the user (relative to the current folder)
@@ -59,13 +59,6 @@ class Summary:
     figures: dict[str, list] = field(default_factory=dict)
     reused: bool = False
 
-    @property
-    def status(self) -> str:
-        return status_of(self.diagnostics)
-
-    @property
-    def ok(self) -> bool:
-        return self.status != "errors"
 
     @property
     def replayable(self) -> bool:

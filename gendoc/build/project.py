@@ -11,7 +11,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Iterable
 
-from gendoc.diagnostics import ERROR, Diagnostic, status_of
+from gendoc.diagnostics import ERROR, Diagnostic, HasFindings
 from gendoc.kind.registry import Kind, KindRegistry
 from gendoc.load.yaml_loader import Loaded, load_file
 from gendoc.load.invisible_chars import invisible_characters
@@ -24,7 +24,7 @@ from gendoc.build.report_files import (  # noqa: F401  (report_identity, REPORT_
 
 
 @dataclass
-class ReportResult:
+class ReportResult(HasFindings):
     file: str
     agency: str
     year: int | None
@@ -33,13 +33,6 @@ class ReportResult:
     diagnostics: list[Diagnostic] = field(default_factory=list)
     outputs: dict[str, Path] = field(default_factory=dict)
 
-    @property
-    def status(self) -> str:
-        return status_of(self.diagnostics)
-
-    @property
-    def ok(self) -> bool:
-        return self.status != "errors"
 
 
 def _without(data: dict, paths: set[tuple]) -> dict:

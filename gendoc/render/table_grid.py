@@ -329,6 +329,51 @@ class _Builder:
         keys = self.index.properties(path)
         return bool(keys) and all(self.is_figure(path + (k,)) for k in keys)
 
+    def leaves(self, is_leaf: Callable[[tuple], bool], what: str) -> list[tuple[tuple, int]]:
+        """The table's leaves (rows of figures, or single items) with their depth, 1 for the
+        top: every object between is a group of them."""
+        leaves: list[tuple[tuple, int]] = []
+
+        def collect(path: tuple, level: int) -> None:
+            for key in self.children(path):
+                child = path + (key,)
+                if is_leaf(child):
+                    leaves.append((child, level))
+                elif not self.is_figure(child):
+                    collect(child, level + 1)
+                else:
+                    raise GridError(f"{format_path(child)}: a figure where a row or a group of rows was expected")
+
+        collect(self.path, 1)
+        if not leaves:
+            raise GridError(f"{format_path(self.path)}: no {what} in the schema")
+        return leaves
+
+    def labelled_rows(self, is_leaf: Callable[[tuple], bool], label_depth: int,
+                      values: Callable[[tuple], list[Cell]]) -> tuple[list[list[Cell]], list[list[str]]]:
+        """Body rows under label columns: a leaf's label spans the label columns its depth
+        leaves free, a group's label spans down every row beneath it; and the same rows flat,
+        labels joined ("三、本年度办理结果 / （三）不予公开 / 1.属于国家秘密")."""
+        flat_rows: list[list[str]] = []
+
+        def body(path: tuple, level: int, trail: list[str]) -> list[list[Cell]]:
+            out: list[list[Cell]] = []
+            for key in self.children(path):
+                child = path + (key,)
+                title = self.title(child)
+                if is_leaf(child):
+                    cells = values(child)
+                    out.append([Cell(title, colspan=label_depth - level + 1, header=True, role="label", path=child)] + cells)
+                    flat_rows.append([LABEL_SEPARATOR.join(trail + [title])] + [c.text for c in cells])
+                else:
+                    sub = body(child, level + 1, trail + [title])
+                    if sub:
+                        sub[0].insert(0, Cell(title, rowspan=len(sub), header=True, role="group", path=child))
+                        out.extend(sub)
+            return out
+
+        return body(self.path, 1, []), flat_rows
+
     def value_cell(self, path: tuple, colspan: int = 1) -> Cell:
         """A slot for the figure at `path`: filled per report by `_slot_text`."""
         numeric = _value_style(self.index, path)[0] in ("plain", "signed")
@@ -447,21 +492,7 @@ def _flat_heads(columns: list[_Column]) -> list[str]:
 # -- layout: rows (表三) -------------------------------------------------------------------
 
 def _rows_layout(b: _Builder) -> Grid:
-    leaves: list[tuple[tuple, int]] = []  # (row path, level 1..)
-
-    def collect(path: tuple, level: int) -> None:
-        for key in b.children(path):
-            child = path + (key,)
-            if b.is_row(child):
-                leaves.append((child, level))
-            elif not b.is_figure(child):
-                collect(child, level + 1)
-            else:
-                raise GridError(f"{format_path(child)}: a figure where a row or a group of rows was expected")
-
-    collect(b.path, 1)
-    if not leaves:
-        raise GridError(f"{format_path(b.path)}: no rows in the schema")
+    leaves = b.leaves(b.is_row, "rows")
     label_depth = max(level for _, level in leaves)
     first_row = leaves[0][0]
     keys = b.children(first_row)
@@ -487,26 +518,7 @@ def _rows_layout(b: _Builder) -> Grid:
     )
     header_rows[0].insert(0, corner)
 
-    flat_rows: list[list[str]] = []
-
-    def body(path: tuple, level: int, trail: list[str]) -> list[list[Cell]]:
-        out: list[list[Cell]] = []
-        for key in b.children(path):
-            child = path + (key,)
-            title = b.title(child)
-            if b.is_row(child):
-                cells = [Cell(title, colspan=label_depth - level + 1, header=True, role="label", path=child)]
-                cells += [b.value_cell(child + (k,)) for k in keys]
-                out.append(cells)
-                flat_rows.append([LABEL_SEPARATOR.join(trail + [title])] + [c.text for c in cells[1:]])
-            else:
-                sub = body(child, level + 1, trail + [title])
-                if sub:
-                    sub[0].insert(0, Cell(title, rowspan=len(sub), header=True, role="group", path=child))
-                    out.extend(sub)
-        return out
-
-    body_rows = body(b.path, 1, [])
+    body_rows, flat_rows = b.labelled_rows(b.is_row, label_depth, lambda row: [b.value_cell(row + (k,)) for k in keys])
     flat = FlatTable(None, [corner.text] + _flat_heads(columns), flat_rows, label_columns=1)
     return b.grid(label_depth + len(keys), header_rows, body_rows, [flat])
 
@@ -580,39 +592,8 @@ def _columns_layout(b: _Builder) -> Grid:
 # -- layout: form (a two-column form: item, value) ----------------------------------------
 
 def _form_layout(b: _Builder) -> Grid:
-    leaves: list[tuple[tuple, int]] = []  # (figure path, level 1..)
-
-    def collect(path: tuple, level: int) -> None:
-        for key in b.children(path):
-            child = path + (key,)
-            if b.is_figure(child):
-                leaves.append((child, level))
-            else:
-                collect(child, level + 1)
-
-    collect(b.path, 1)
-    if not leaves:
-        raise GridError(f"{format_path(b.path)}: no items in the schema")
-    label_depth = max(level for _, level in leaves)
-    flat_rows: list[list[str]] = []
-
-    def body(path: tuple, level: int, trail: list[str]) -> list[list[Cell]]:
-        out: list[list[Cell]] = []
-        for key in b.children(path):
-            child = path + (key,)
-            title = b.title(child)
-            if b.is_figure(child):
-                value = b.value_cell(child)
-                out.append([Cell(title, colspan=label_depth - level + 1, header=True, role="label", path=child), value])
-                flat_rows.append([LABEL_SEPARATOR.join(trail + [title]), value.text])
-            else:
-                sub = body(child, level + 1, trail + [title])
-                if sub:
-                    sub[0].insert(0, Cell(title, rowspan=len(sub), header=True, role="group", path=child))
-                    out.extend(sub)
-        return out
-
-    body_rows = body(b.path, 1, [])
+    label_depth = max(level for _, level in b.leaves(b.is_figure, "items"))
+    body_rows, flat_rows = b.labelled_rows(b.is_figure, label_depth, lambda item: [b.value_cell(item)])
     heads = b.layout.get("columns") or ["", ""]
     flat = FlatTable(None, [str(h) for h in heads[:2]], flat_rows, label_columns=1)
     return b.grid(label_depth + 1, [], body_rows, [flat])
