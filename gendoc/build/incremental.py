@@ -21,7 +21,7 @@ import os
 from dataclasses import asdict, dataclass, field, replace
 from functools import lru_cache
 from pathlib import Path
-from typing import Iterable, Iterator
+from typing import Callable, Iterable, Iterator
 
 from gendoc.diagnostics import ERROR, Diagnostic, Location, HasFindings
 from gendoc.build.project import REPORT_SUFFIXES, Project, report_identity
@@ -263,11 +263,13 @@ class BuildResult:
 
 
 def build_all(project: Project, files: list[Path], out_dir: Path, *, jobs: int | None = None,
-              full: bool = True, force: bool = False) -> BuildResult:
+              full: bool = True, force: bool = False,
+              progress: Callable[[int], None] | None = None) -> BuildResult:
     """Build `files` into `out_dir`; when `full`, also drop outputs of deleted reports.
     The state is not saved: call `BuildResult.save()` once the pages that list every
-    report are written."""
+    report are written. `progress(done)` is told how many of `files` are done, as they are."""
     jobs = jobs or os.cpu_count() or 1
+    tell = progress or (lambda done: None)
     state = {} if force else load_state(out_dir)
     old_state = load_state(out_dir) if force else state  # what gendoc wrote, even under --force
     prints = Fingerprints(project)
@@ -284,6 +286,7 @@ def build_all(project: Project, files: list[Path], out_dir: Path, *, jobs: int |
                 and (old.outputs or not old.ok) and old.replayable and not project.rivals(path)):
             old.content, old.stamp = content, stamp
             summaries.append(old.shown_as(str(path)))
+            tell(len(summaries))
         else:
             tasks.append((str(path), fingerprint))
     for summary in _run(project, tasks, out_dir, jobs):
@@ -300,6 +303,7 @@ def build_all(project: Project, files: list[Path], out_dir: Path, *, jobs: int |
             # the report later still removes them.
             summary.outputs = old.outputs
         summaries.append(summary)
+        tell(len(summaries))
     summaries.sort(key=lambda s: s.file)
     from gendoc.build.pdf_batch import make_pdfs
 

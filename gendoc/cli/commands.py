@@ -44,15 +44,21 @@ def _emit(args, diagnostics: list[Diagnostic]) -> None:
     stream.flush()
 
 
-def _summary(args, results: list, extra: list[Diagnostic], verb: str) -> None:
+def _summary(args, results: list, extra: list[Diagnostic], verb: str, started: float | None = None) -> None:
+    """The one line at the end: how many reports, errors and warnings, and the time taken."""
+    import time
+
     counts = count_by_severity([d for r in results for d in r.diagnostics] + extra)
     if args.output_format != "text":
         return
+    seconds = time.monotonic() - started if started is not None else None
     if args.lang == "en":
         line = f"{len(results)} report(s) {verb}: {counts[ERROR]} error(s), {counts['warning']} warning(s)"
+        line += f" in {seconds:.1f} s" if seconds is not None else ""
     else:
         word = "已校验" if verb == "checked" else "已生成"
         line = f"{word} {len(results)} 份报告：{counts[ERROR]} 个错误，{counts['warning']} 个警告"
+        line += f"（用时 {seconds:.1f} 秒）" if seconds is not None else ""
     sys.stderr.write(line + "\n")
 
 
@@ -62,20 +68,30 @@ def _exit_code(results: list, extra: list[Diagnostic]) -> int:
 
 
 def _validate(project: Project, args) -> int:
+    from gendoc.cli.progress import Progress
+
     files, problems = _targets(project, args)
-    results = [project.validate(f) for f in files]
+    progress = Progress(len(files), "校验" if args.lang == "zh" else "checking", lang=args.lang)
+    results = []
+    for done, f in enumerate(files, 1):
+        results.append(project.validate(f))
+        progress(done)
+    progress.close()
     _emit(args, problems + [d for r in results for d in r.diagnostics])
-    _summary(args, results, problems, "checked")
+    _summary(args, results, problems, "checked", progress.started)
     return _exit_code(results, problems)
 
 
 def _build(project: Project, args) -> int:
     from gendoc.build.incremental import build_all
+    from gendoc.cli.progress import Progress
 
     files, problems = _targets(project, args)
     out_dir = args.output or (project.root / "build")
     full = not args.paths  # only a build of everything may drop outputs of deleted reports
-    built = build_all(project, files, out_dir, jobs=args.jobs, full=full, force=args.force)
+    progress = Progress(len(files), "生成" if args.lang == "zh" else "building", lang=args.lang)
+    built = build_all(project, files, out_dir, jobs=args.jobs, full=full, force=args.force, progress=progress)
+    progress.close()
     summaries = built.summaries
     problems += built.problems
     # The overview lists every report the output folder knows of, not only those of this
@@ -87,7 +103,7 @@ def _build(project: Project, args) -> int:
         problems += write_overview(built.known, project.kinds, project.root / "templates", out_dir)
     built.save()
     _emit(args, problems + [d for s in summaries for d in s.diagnostics])
-    _summary(args, summaries, problems, "built")
+    _summary(args, summaries, problems, "built", progress.started)
     return _exit_code(summaries, problems)
 
 
