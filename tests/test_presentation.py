@@ -51,3 +51,23 @@ def test_a_wording_that_is_not_an_official_variant_is_refused(project, capsys):
     assert main(["validate", "--root", str(project), str(path)]) == 1
     out = capsys.readouterr().out
     assert f"{path}:{line_of(text, '五、问题和打算')}:" in out and "error[S009]" in out
+
+
+def test_the_authoring_guides_examples_are_accepted_as_written(project, capsys):
+    """The `presentation:` and `facts:` blocks of docs/authoring.md, pasted into a report."""
+    from tests.conftest import ROOT
+
+    guide = (ROOT / "docs" / "authoring.md").read_text(encoding="utf-8")
+    blocks = re.findall(r"```yaml\n(.*?)```", guide, re.S)
+    presentation = next(b for b in blocks if b.startswith("presentation:"))
+    facts = next(b for b in blocks if b.startswith("facts:"))
+    path = project / "reports" / "sample-bureau" / "2022.yaml"
+    text = path.read_text(encoding="utf-8")
+    text = replace_once(text, 'published: "2023-01-18"\n', 'published: "2023-01-18"\n' + presentation)
+    present = set(re.findall(r"^  (\w+):", text.split("\nfacts:\n", 1)[1].split("\n\n", 1)[0], re.M))
+    extra = "".join(line + "\n" for line in facts.splitlines()[1:]
+                    if line.strip() and line.split(":")[0].strip() not in present)
+    assert "budget_published" in extra  # the guide's date example is among those pasted
+    text = replace_once(text, "facts:\n", "facts:\n" + extra)
+    path.write_text(text, encoding="utf-8")
+    assert main(["validate", "--root", str(project), str(path)]) == 0, capsys.readouterr().out
