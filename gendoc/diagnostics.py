@@ -95,6 +95,27 @@ CATALOGUE: dict[str, tuple[str, str, str]] = {
              "unknown report format '{format}' (known: {known})"),
     "K002": ("missing format", "缺少报告格式 format（可用：{known}）",
              "missing 'format' (known: {known})"),
+    # -- a kind's own files (gendoc kind check; rules also whenever the kind is used)
+    "K003": ("malformed rules file", "规则文件写法有误：{problem}", "the rules file is malformed: {problem}"),
+    "K004": ("rule expression does not parse", "规则 {rule_name} 的表达式有误：{problem}",
+             "rule {rule_name}: the expression does not parse: {problem}"),
+    "K005": ("rule names no declared place", "规则 {rule_name} 引用的数据不存在：{problem}",
+             "rule {rule_name} names a place the schema does not declare: {problem}"),
+    "K006": ("rule target of the wrong kind", "规则 {rule_name} 的 target 有误：{problem}",
+             "rule {rule_name}: wrong target: {problem}"),
+    "K007": ("bad foreach", "规则 {rule_name} 的 foreach 有误：{problem}", "rule {rule_name}: bad foreach: {problem}"),
+    "K009": ("kind file does not load", "文档类型的文件无法读取：{problem}", "a file of the kind does not load: {problem}"),
+    "K010": ("schema is not valid draft-07", "schema 不是有效的 JSON Schema（draft-07）：{problem}",
+             "the schema is not a valid draft-07 JSON Schema: {problem}"),
+    "K011": ("untitled property", "{problem}", "a property has no title (its official label): {problem}"),
+    "K012": ("malformed annotation", "schema 注解有误：{problem}", "malformed schema annotation: {problem}"),
+    "K013": ("table cannot be laid out", "表格「{table}」无法按 x-layout 排版：{problem}",
+             "table '{table}' cannot be laid out by its x-layout: {problem}"),
+    "K014": ("template missing or broken", "模板有误：{problem}", "template missing or broken: {problem}"),
+    "K015": ("template reads missing data", "模板引用的数据不存在：{problem}", "the template reads data no report has: {problem}"),
+    "K016": ("kind.yaml malformed", "kind.yaml 有误：{problem}", "kind.yaml is malformed: {problem}"),
+    "K008": ("unbound placeholder", "规则 {rule_name} 用了 {{{name}}}，但 foreach 中没有定义 {name}",
+             "rule {rule_name} uses {{{name}}} but its foreach does not define {name}"),
     # -- schema
     "S001": ("wrong type", "{place}应为{expected}，实为{found}", "{place_en} must be {expected_en}, found {found_en}"),
     "S002": ("missing item", "{place}缺少必填项「{label}」（{key}）", "{place_en} lacks required '{key}' ({label})"),
@@ -198,6 +219,11 @@ CATALOGUE: dict[str, tuple[str, str, str]] = {
     "O003": ("PDF conversion failed", "PDF 生成失败：{problem}（下次构建将重试）",
              "PDF conversion failed: {problem} (the next build tries again)"),
 }
+
+
+def is_kind_problem(code: str) -> bool:
+    """A finding about a kind's own files (K003–K099), not about a report."""
+    return len(code) == 4 and code[0] == "K" and code[1:].isdigit() and 3 <= int(code[1:]) <= 99
 
 
 def render_message(code: str, params: dict[str, Any], lang: str = "zh") -> str:

@@ -113,6 +113,13 @@ class Project:
         kind = self._kind_of(data, result, loaded)
         if kind is None:
             return result
+        broken = self.kind_problems(kind)
+        if broken:
+            # The kind's rules would misjudge every report (a misspelt path silently switches
+            # a rule off): none is checked until they are fixed. Each report carries the
+            # findings, located in the rules files; the command line prints them once.
+            result.diagnostics.extend(broken)
+            return result
         result.kind = kind
         from gendoc.check.prose_figures import literal_figures
         from gendoc.check.unknown_figures import skipped_rules_finding, unknown_findings, unknown_values
@@ -164,6 +171,15 @@ class Project:
             result.diagnostics.append(Diagnostic(
                 ERROR, "K001", {"format": fmt, "known": known}, result.file, line, col, "format"))
         return kind
+
+    def kind_problems(self, kind: Kind) -> list[Diagnostic]:
+        """Everything `gendoc kind check` finds wrong with the kind (K003–K016), once per
+        kind and process, from the cache when the kind's files have not changed."""
+        if "kind-check" not in kind.compiled:
+            from gendoc.build.kind_check import cached_check_kind
+
+            kind.compiled["kind-check"] = [d for d in cached_check_kind(self, kind) if d.severity == ERROR]
+        return kind.compiled["kind-check"]
 
     def previous(self, path: Path, year: int) -> Report | None:
         """Last year's report of the same agency, derived (None when absent or broken)."""

@@ -130,12 +130,12 @@ def _choices(spec: Any, data: dict, index) -> list[str]:
         has = spec.get("has")
         declared = index.cache(("#glob", spec["glob"], has))
         if "paths" not in declared:
-            declared["paths"] = [(p, format_path(p)) for p in _schema_glob(index, spec["glob"].split("."), (), has)]
+            declared["paths"] = [(p, format_path(p)) for p in schema_glob(index, spec["glob"].split("."), (), has)]
         return [text for p, text in declared["paths"] if _holds(data, p, has)]
     raise ValueError(f"foreach must be a list or {{glob, has}}, got {spec!r}")
 
 
-def _schema_glob(index, pattern: list[str], path: tuple, has: str | None) -> Iterator[tuple]:
+def schema_glob(index, pattern: list[str], path: tuple, has: str | None) -> Iterator[tuple]:
     """Declared object paths matching the pattern (`*` one level, `**` any depth) that
     declare the property `has`."""
     if not pattern:
@@ -144,14 +144,14 @@ def _schema_glob(index, pattern: list[str], path: tuple, has: str | None) -> Ite
         return
     head, rest = pattern[0], pattern[1:]
     if head == "**":
-        yield from _schema_glob(index, rest, path, has)
+        yield from schema_glob(index, rest, path, has)
         for key in index.properties(path):
-            yield from _schema_glob(index, pattern, path + (key,), has)
+            yield from schema_glob(index, pattern, path + (key,), has)
     elif head == "*":
         for key in index.properties(path):
-            yield from _schema_glob(index, rest, path + (key,), has)
+            yield from schema_glob(index, rest, path + (key,), has)
     elif head in index.properties(path):
-        yield from _schema_glob(index, rest, path + (head,), has)
+        yield from schema_glob(index, rest, path + (head,), has)
 
 
 def _holds(data: Any, path: tuple, has: str | None) -> bool:

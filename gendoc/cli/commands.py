@@ -5,7 +5,7 @@ import sys
 from pathlib import Path
 
 from gendoc.cli.reporters import REPORTERS, wants_colour
-from gendoc.diagnostics import ERROR, Diagnostic, count_by_severity
+from gendoc.diagnostics import ERROR, Diagnostic, count_by_severity, is_kind_problem
 from gendoc.kind.registry import KindError
 from gendoc.build.project import Project, default_root
 
@@ -38,8 +38,26 @@ def _targets(project: Project, args) -> tuple[list[Path], list[Diagnostic]]:
     return project.discover(args.paths)
 
 
+def unique_findings(diagnostics: list[Diagnostic]) -> list[Diagnostic]:
+    """Each finding once: a broken kind's come with every report of the kind (and a rules
+    file shared by two kinds is found broken in both)."""
+    seen: set[tuple] = set()
+    unique = []
+    for d in diagnostics:
+        key = (d.file, d.line, d.col, d.code, d.path, repr(d.params))
+        if key not in seen:
+            seen.add(key)
+            unique.append(d)
+    return unique
+
+
+def emit(args, diagnostics: list[Diagnostic]) -> None:
+    _emit(args, diagnostics)
+
+
 def _emit(args, diagnostics: list[Diagnostic]) -> None:
     stream = sys.stdout
+    diagnostics = unique_findings(diagnostics)
     REPORTERS[args.output_format](diagnostics, stream, args.lang, wants_colour(stream))
     stream.flush()
 
@@ -63,6 +81,8 @@ def _summary(args, results: list, extra: list[Diagnostic], verb: str, started: f
 
 
 def _exit_code(results: list, extra: list[Diagnostic]) -> int:
+    if any(is_kind_problem(d.code) for r in results for d in r.diagnostics):
+        return EXIT_USAGE  # the kind's own files are broken: a maintainer's error, not the report's
     failing = any(not r.ok for r in results) or any(d.severity == ERROR for d in extra)
     return EXIT_FINDINGS if failing else EXIT_OK
 

@@ -56,9 +56,9 @@ def build_parser() -> argparse.ArgumentParser:
 def _extra_commands() -> list:
     """Command groups kept in their own modules (each has `register(sub, common)` and
     sets `handler` to a callable taking (project, args) and returning an exit code)."""
-    from gendoc.cli import ingest, review, serve, workbook
+    from gendoc.cli import ingest, kinds, review, serve, workbook
 
-    return [review, ingest, workbook, serve]
+    return [review, ingest, workbook, serve, kinds]
 
 
 EXTRA_COMMANDS = _extra_commands()

@@ -63,6 +63,10 @@ from gendoc.render.unknown_cells import LEGEND, MARK, UNKNOWN, with_unknowns
 from gendoc.render.table_grid import Grid, GridError, build_grid, fill_slots, shape_grid, split_slots
 
 FORMATS = ("html", "md")
+# What a layout template receives besides the report's top-level keys (see _render_layout;
+# `gendoc kind check` refuses a template that reads any other name).
+LAYOUT_NAMES = ("report", "prev", "kind", "grid", "label", "filled_table", "draft", "unknown_cells",
+                "unknown_legend")
 NARRATIVE_TEMPLATE_NAME = "<template>"  # what Jinja calls a template made from a string
 
 
@@ -491,7 +495,7 @@ def _render_layout(kind, data: dict, prev, fmt: str, data_file: str,
             parts = tables[key] = split_slots(str(macro(shape_grid(kind.index, key))))
         return Markup(fill_slots(kind.index, data, parts, escape, figures))
 
-    context: dict[str, Any] = dict(data)
+    context: dict[str, Any] = dict(data)  # a new name here joins LAYOUT_NAMES too
     context.update(report=data, prev=prev, kind={"id": kind.id, "title": kind.title}, grid=grid, label=label,
                    filled_table=filled_table)
     # The report's presentation options (the schema's `presentation`, its defaults filled in)

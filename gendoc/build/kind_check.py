@@ -1,0 +1,118 @@
+"""`gendoc kind check`: every file of a kind checked before a report meets it.
+
+One call per kind gathers what the stages know how to check — the manifest (kind.yaml, K016),
+the schema files (draft-07, titles, annotations: `check/schema_lint.py`), the rules
+(`check/rules_lint.py`, also run whenever a report of the kind is checked), the table layouts
+and templates (`render/kind_lint.py`) — each finding located in the kind's own file.
+"""
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+from dataclasses import asdict
+from pathlib import Path
+
+from gendoc.build.project import _relative as relative_to_here
+from gendoc.diagnostics import ERROR, Diagnostic, Location, is_kind_problem
+from gendoc.load.yaml_loader import load_file
+
+# The modules whose judgement the cached answer depends on.
+_CHECKERS = ("check/rules_lint.py", "check/schema_lint.py", "render/kind_lint.py", "build/kind_check.py")
+
+
+def check_kind(project, kind) -> list[Diagnostic]:
+    from gendoc.check.rules_lint import lint_rules
+    from gendoc.check.schema_lint import lint_schema, lint_siblings
+    from gendoc.render.kind_lint import lint_layouts, lint_templates
+
+    found = lint_manifest(kind)
+    schema = lint_schema(kind)
+    found += schema
+    if not any(d.code == "K010" for d in schema):  # an invalid schema makes the rest guesswork
+        found += lint_siblings(kind) + lint_rules(kind) + lint_layouts(kind) + lint_templates(kind)
+    return _here([_as_kind_problem(d) for d in found])
+
+
+def cached_check_kind(project, kind) -> list[Diagnostic]:
+    """`check_kind`, answered from <project>/.gendoc-cache/kinds/ when none of the kind's
+    files (nor the checks themselves) changed since: every build and validate runs it, and
+    a sound kind must not cost them the ~0.3 s of a full check."""
+    digest = _digest(kind)
+    folder = Path(os.environ.get("GENDOC_CACHE") or Path(project.root) / ".gendoc-cache") / "kinds"
+    cache = folder / f"{kind.id}.json"
+    try:
+        stored = json.loads(cache.read_text(encoding="utf-8"))
+        if stored.get("digest") == digest:
+            return [_diagnostic(d) for d in stored["findings"]]
+    except (OSError, ValueError, KeyError, TypeError):
+        pass
+    found = check_kind(project, kind)
+    try:
+        folder.mkdir(parents=True, exist_ok=True)
+        tmp = cache.with_suffix(f".{os.getpid()}.tmp")
+        tmp.write_text(json.dumps({"digest": digest, "findings": [asdict(d) for d in found]}, ensure_ascii=False,
+                                  default=str), encoding="utf-8")
+        os.replace(tmp, cache)
+    except OSError:
+        pass  # a read-only checkout only costs time
+    return found
+
+
+def _digest(kind) -> str:
+    here = Path(__file__).resolve().parents[1]
+    sha = hashlib.sha256()
+    for path in [*kind.source_files(), *(here / c for c in _CHECKERS)]:
+        sha.update(os.fspath(path).encode())
+        try:
+            sha.update(path.read_bytes())
+        except OSError:
+            sha.update(b"\0missing")
+    sha.update(os.fspath(Path.cwd()).encode())  # findings name files relative to it
+    return sha.hexdigest()
+
+
+def _diagnostic(stored: dict) -> Diagnostic:
+    related = [Location(**loc) for loc in stored.pop("related", [])]
+    return Diagnostic(**stored, related=related)
+
+
+def _as_kind_problem(d: Diagnostic) -> Diagnostic:
+    """A kind file that does not even load (YAML syntax, duplicate key) is a kind problem
+    too: K009, with the loader's own message, so that it exits 2 like the others."""
+    if is_kind_problem(d.code):
+        return d
+    return Diagnostic(d.severity, "K009", {"problem": d.message()}, d.file, d.line, d.col, d.path, d.related)
+
+
+def lint_manifest(kind) -> list[Diagnostic]:
+    manifest = kind.folder / "kind.yaml"
+    loaded = load_file(manifest)
+    if not isinstance(loaded.data, dict):
+        return loaded.diagnostics
+    meta, where = loaded.data, loaded.sourcemap
+    found = list(loaded.diagnostics)
+
+    def problem(at: tuple, text: str) -> None:
+        line, col = where.value(at) if where.has(at) else (1, 1)
+        found.append(Diagnostic(ERROR, "K016", {"problem": text}, str(manifest), line, col, ".".join(at)))
+
+    if meta.get("id") != kind.folder.name:
+        problem(("id",), f"id「{meta.get('id')}」应与目录名「{kind.folder.name}」相同（报告的 format 写的就是它）")
+    if not isinstance(meta.get("title"), str) or not meta["title"].strip():
+        problem(("title",), "缺少 title（本格式的正式名称）")
+    years = meta.get("years")
+    if not isinstance(years, dict) or not isinstance(years.get("first"), int) \
+            or not isinstance(years.get("last", 9999) or 9999, int):
+        problem(("years",), "years 应为 {first: 首个报告年度, last: 最后报告年度（可省略）}")
+    outputs = meta.get("outputs")
+    if not isinstance(outputs, dict) or not outputs:
+        problem(("outputs",), "outputs 应列出每种输出格式的模板，如 {html: report.html.j2, md: report.md.j2}")
+    return found
+
+
+def _here(found: list[Diagnostic]) -> list[Diagnostic]:
+    """Findings name files relative to the current folder, as report findings do."""
+    for d in found:
+        d.file = str(relative_to_here(Path(d.file)))
+    return found
