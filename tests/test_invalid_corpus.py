@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import contextlib
 import io
+import re
 from pathlib import Path
 
 import pytest
@@ -79,4 +80,5 @@ def test_case(case, project, tmp_path):
     first = first.replace(str(root), "{root}")
     assert first == case["expect"]
     assert len(findings) == case.get("count", 1), findings
-    assert code == (1 if "error[" in case["expect"] else 0)
+    kind_problem = re.search(r"error\[K0(0[3-9]|[1-9]\d)\]", case["expect"])  # the kind's own files: exit 2
+    assert code == (2 if kind_problem else 1 if "error[" in case["expect"] else 0)

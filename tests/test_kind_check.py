@@ -191,6 +191,7 @@ def test_kind_new_builds_a_sample_out_of_the_box(project, capsys, tmp_path):
     assert kind_check(project, capsys, "permit-form")[0] == 0
     out = tmp_path / "out"
     assert main(["build", "--root", str(project), "-o", str(out), str(project / "reports" / "permit-form-sample")]) == 0
+    assert (out / "permit-form-sample" / "2024.docx").stat().st_size > 0
     md = (out / "permit-form-sample" / "2024.md").read_text(encoding="utf-8")
     assert "| 事项（单位：件） / 总数 | 17 |" in md  # derived by its own rule
     assert "| 是否完成 | ☑是 □否 |" in md

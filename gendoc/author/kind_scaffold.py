@@ -106,6 +106,7 @@ years: {{first: {year}}}
 outputs:
   html: report.html.j2   # templates/{name}/
   md: report.md.j2
+  docx: gongwen.yaml     # Word, laid out by the shared page description (templates/common/)
 """
 
 _RULES = """\

@@ -4,12 +4,14 @@
   schema.json): unknown layout kinds, rows whose columns differ, figures where rows belong;
 - every output named in kind.yaml is a format gendoc writes and its template exists and
   compiles, with every template it extends, imports or includes (K014, at the template line);
+  a Word / PDF output's page description loads;
 - the templates read only what a report has: a name a template uses is a top-level key of
   the schema or one of the names gendoc provides, and a path written out in full
   (`form.service.cases.total`, `label("form.site_name")`) is declared in the schema (K015).
 """
 from __future__ import annotations
 
+import difflib
 import os
 from pathlib import Path
 
@@ -20,6 +22,7 @@ from gendoc.diagnostics import ERROR, Diagnostic
 from gendoc.load.yaml_loader import load_file
 from gendoc.plaindata import dotted
 from gendoc.render.engine import FORMATS, LAYOUT_NAMES, _layout_env
+from gendoc.render.paged import PAGED_FORMATS, layout_problems
 from gendoc.render.table_grid import GridError, shape_grid
 
 # Helpers whose first argument, when written as text, is a data path of the report.
@@ -49,8 +52,13 @@ def lint_templates(kind) -> list[Diagnostic]:
     for fmt, name in kind.outputs.items():
         at = ("outputs", fmt)
         line, col = loaded.sourcemap.value(at) if loaded.sourcemap.has(at) else (1, 1)
+        if fmt in PAGED_FORMATS:  # Word / PDF: a page description, checked by its own module
+            found.extend(Diagnostic(ERROR, "K014", {"problem": d.message()}, str(manifest), line, col, f"outputs.{fmt}")
+                         for d in layout_problems(kind, fmt))
+            continue
         if fmt not in FORMATS:
-            found.append(Diagnostic(ERROR, "K014", {"problem": f"不支持的输出格式「{fmt}」（可用：{'、'.join(FORMATS)}）"},
+            known = "、".join(FORMATS + PAGED_FORMATS)
+            found.append(Diagnostic(ERROR, "K014", {"problem": f"不支持的输出格式「{fmt}」（可用：{known}）"},
                                     str(manifest), line, col, f"outputs.{fmt}"))
             continue
         env = _layout_env(kind, fmt)
@@ -89,12 +97,17 @@ def _references(kind, tree: nodes.Template, file: str) -> list[Diagnostic]:
     for name in sorted(find_undeclared_variables(tree)):
         if name in data_keys or name in LAYOUT_NAMES or name in local:
             continue
-        found.append(_finding(file, _first_use(tree, name), f"「{name}」既不是本格式 schema 的顶层数据，也不是模板可用的名称",
-                              name))
+        close = difflib.get_close_matches(name, sorted(data_keys | set(LAYOUT_NAMES)), n=1)
+        hint = f"（是否应为「{close[0]}」？）" if close else ""
+        found.append(_finding(file, _first_use(tree, name),
+                              f"「{name}」既不是本格式 schema 的顶层数据，也不是模板可用的名称{hint}", name))
     for node in tree.find_all(nodes.Getattr):
         path = _chain(node)
         if path and path[0] in data_keys and path[0] not in local and not kind.index.exists(path):
-            found.append(_finding(file, node.lineno, f"「{'.'.join(path)}」在 schema 中不存在", ".".join(path)))
+            known = next(n for n in range(len(path), 0, -1) if kind.index.exists(path[:n]))
+            close = difflib.get_close_matches(path[known], kind.index.properties(path[:known]), n=1)
+            hint = f"（是否应为「{close[0]}」？）" if close else ""
+            found.append(_finding(file, node.lineno, f"「{'.'.join(path)}」在 schema 中不存在{hint}", ".".join(path)))
     for call in tree.find_all(nodes.Call):
         if isinstance(call.node, nodes.Name) and call.node.name in PATH_HELPERS and call.args \
                 and isinstance(call.args[0], nodes.Const) and isinstance(call.args[0].value, str):
