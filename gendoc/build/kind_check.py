@@ -13,7 +13,7 @@ import os
 from dataclasses import asdict
 from pathlib import Path
 
-from gendoc.build.project import _relative as relative_to_here
+from gendoc.build.report_files import relative_to_cwd as relative_to_here
 from gendoc.diagnostics import ERROR, Diagnostic, Location, is_kind_problem
 from gendoc.load.yaml_loader import load_file
 
