@@ -60,7 +60,8 @@ def _schema(name: str) -> dict:
         "title": "示例表格（请改为正式名称）",
         "type": "object",
         "definitions": {
-            "count": {"type": "integer", "minimum": 0, "maximum": 999999999, "description": "非负整数"},
+            "count": {"type": ["integer", "null"], "minimum": 0, "maximum": 999999999,
+                      "description": "非负整数；草稿中尚不知道的写 ~（null）"},
             "yes_no": {"type": "string", "enum": ["是", "否"]},
         },
         "properties": {
