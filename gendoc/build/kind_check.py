@@ -17,8 +17,6 @@ from gendoc.build.report_files import relative_to_cwd as relative_to_here
 from gendoc.diagnostics import ERROR, Diagnostic, Location, is_kind_problem
 from gendoc.load.yaml_loader import load_file
 
-# The modules whose judgement the cached answer depends on.
-_CHECKERS = ("check/rules_lint.py", "check/schema_lint.py", "render/kind_lint.py", "build/kind_check.py")
 
 
 def check_kind(project, kind) -> list[Diagnostic]:
@@ -37,7 +35,8 @@ def check_kind(project, kind) -> list[Diagnostic]:
 def cached_check_kind(project, kind) -> list[Diagnostic]:
     """`check_kind`, answered from <project>/.gendoc-cache/kinds/ when none of the kind's
     files (nor the checks themselves) changed since: every build and validate runs it, and
-    a sound kind must not cost them the ~0.3 s of a full check."""
+    a sound kind must not cost them the ~0.3 s of a full check. The key covers the kind's
+    files and gendoc's own code."""
     digest = _digest(kind)
     folder = Path(os.environ.get("GENDOC_CACHE") or Path(project.root) / ".gendoc-cache") / "kinds"
     cache = folder / f"{kind.id}.json"
@@ -60,9 +59,10 @@ def cached_check_kind(project, kind) -> list[Diagnostic]:
 
 
 def _digest(kind) -> str:
-    here = Path(__file__).resolve().parents[1]
+    # gendoc's own code too: what a template may read, what a layout accepts, live there
+    code = sorted(Path(__file__).resolve().parents[1].rglob("*.py"))
     sha = hashlib.sha256()
-    for path in [*kind.source_files(), *(here / c for c in _CHECKERS)]:
+    for path in [*kind.source_files(), *code]:
         sha.update(os.fspath(path).encode())
         try:
             sha.update(path.read_bytes())

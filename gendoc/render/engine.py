@@ -66,7 +66,7 @@ FORMATS = ("html", "md")
 # What a layout template receives besides the report's top-level keys (see _render_layout;
 # `gendoc kind check` refuses a template that reads any other name).
 LAYOUT_NAMES = ("report", "prev", "kind", "grid", "label", "filled_table", "draft", "unknown_cells",
-                "unknown_legend")
+                "unknown_legend", "presentation", "heading")
 NARRATIVE_TEMPLATE_NAME = "<template>"  # what Jinja calls a template made from a string
 
 
