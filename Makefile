@@ -25,8 +25,10 @@ build: $(STAMP)
 check: $(STAMP)
 	$(PY) -m gendoc validate
 
-## test: the whole test suite
+## test: lint (ruff) and types (mypy) at zero findings, then the whole test suite
 test: $(STAMP)
+	$(PY) -m ruff check gendoc tests bench
+	$(PY) -m mypy
 	$(PY) -m pytest
 
 ## test-slow: the browser and office tests (headless Chromium: overview filters, live preview, accessibility;

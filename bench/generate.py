@@ -53,7 +53,7 @@ def _figures(data: dict, rng: random.Random, carried: dict | None) -> None:
     for _, row in _rows(t3["results"]):
         for col in COLUMNS:
             row[col] = rng.choice([0, 0, 0, rng.randint(0, 12)])
-    t3["carried_over"] = dict(carried) if carried else {c: 0 for c in COLUMNS}
+    t3["carried_over"] = dict(carried) if carried else dict.fromkeys(COLUMNS, 0)
     t3["carried_forward"] = {c: rng.choice([0, 0, rng.randint(0, 4)]) for c in COLUMNS}
     handled = {c: sum(row[c] for _, row in _rows(t3["results"])) for c in COLUMNS}
     t3["new_received"] = {}

@@ -34,7 +34,7 @@ def test_a_draft_warns_once_per_unknown_figure_at_its_line_with_its_label(projec
     w001 = [line for line in out.splitlines() if "warning[W001]" in line]
     assert len(w001) == 3, out
     received = line_of(text, "new_received:")
-    assert w001 == sorted(w001, key=lambda l: int(l.split(":")[1]))
+    assert w001 == sorted(w001, key=lambda line: int(line.split(":")[1]))
     assert w001[0].startswith(f"{path}:{line_of(text, 'wechat_posts:')}:")
     assert "（政务微信公众号发布信息）尚未填写" in w001[0]
     assert "表二「第二十条第（八）项」/「行政事业性收费」/「本年收费金额（单位：万元）」尚未填写" in w001[1]

@@ -148,8 +148,7 @@ def breakages(data: dict) -> list[tuple[str, dict, str]]:
         with_change("missing key", lambda d: d[form]["security"].pop("drills"), "form.security")
         with_change("yes/no not answered", lambda d: d[form]["service"].__setitem__("catalogue", "有"),
                     "form.service.catalogue")
-        with_change("unknown choice", lambda d: d[form]["innovation"].append("千人一网"), "form.innovation[%d]"
-                    % len(data[form]["innovation"]))
+        with_change("unknown choice", lambda d: d[form]["innovation"].append("千人一网"), f"form.innovation[{len(data[form]['innovation'])}]")
         with_change("bad site code", lambda d: d[form].__setitem__("site_code", "12345"), "form.site_code")
     with_change("wrong format const", lambda d: d.__setitem__("format", "annual-report-1999"), "format")
     return out

@@ -183,7 +183,7 @@ def test_github_annotations_cannot_be_forged_by_a_folder_name(project):
     report.write_bytes((project / "reports" / "zhifu-drc" / "2020.yaml").read_bytes().replace(b"natural: 7,", b"natural: -7,", 1))
     code, out, _ = gendoc("validate", "--root", str(project), "--format", "github", str(report))
     assert code == 1
-    (line,) = [l for l in out.splitlines() if "%2Cline=1" in l]
+    (line,) = [text for text in out.splitlines() if "%2Cline=1" in text]
     command, _, message = line.partition("::")[2].partition("::")
     properties = dict(p.split("=", 1) for p in command.split(" ", 1)[1].split(","))
     assert set(properties) == {"file", "line", "col", "title"}

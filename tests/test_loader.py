@@ -311,10 +311,10 @@ def test_gbk_first_bad_byte_column(tmp_path):
     p.write_bytes("名称: 芝罘区".encode("gbk"))
     d = only(load_file(p), "Y002")
     assert (d.line, d.col) == (1, 1)
-    p.write_bytes("year: 2020\nname: 芝罘区\n".encode("utf-8") + "名称: 芝罘区".encode("gbk"))
+    p.write_bytes("year: 2020\nname: 芝罘区\n".encode() + "名称: 芝罘区".encode("gbk"))
     d = only(load_file(p), "Y002")
     assert (d.line, d.col) == (3, 1)
-    p.write_bytes("name: 芝罘区 ".encode("utf-8") + "区".encode("gbk"))
+    p.write_bytes("name: 芝罘区 ".encode() + "区".encode("gbk"))
     d = only(load_file(p), "Y002")
     assert (d.line, d.col) == (1, 11)
 
@@ -330,7 +330,7 @@ def test_utf16_y002(tmp_path):
 
 def test_bom_and_crlf_accepted(tmp_path):
     p = tmp_path / "bom.yaml"
-    p.write_bytes(b"\xef\xbb\xbf" + "year: 2020\r\nname: 芝罘区\r\ntable3:\r\n  natural: 3\r\n".encode("utf-8"))
+    p.write_bytes(b"\xef\xbb\xbf" + "year: 2020\r\nname: 芝罘区\r\ntable3:\r\n  natural: 3\r\n".encode())
     r = load_file(p)
     assert r.diagnostics == []
     assert r.data == {"year": 2020, "name": "芝罘区", "table3": {"natural": 3}}
@@ -348,7 +348,7 @@ def test_crlf_errors_have_right_lines():
 
 def test_load_text_accepts_bom_string_and_bytes():
     assert ok("\ufeffa: 1\n").data == {"a": 1}
-    r = load_text("a: 芝罘\n".encode("utf-8"), "t.yaml")
+    r = load_text("a: 芝罘\n".encode(), "t.yaml")
     assert r.data == {"a": "芝罘"}
     assert only(load_text("名称: 芝罘区".encode("gbk"), "t.yaml"), "Y002").params["guess"]
 

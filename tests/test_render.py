@@ -64,7 +64,7 @@ other_matters:
 
 
 def zero_row() -> dict:
-    return {c: 0 for c in COLS}
+    return dict.fromkeys(COLS, 0)
 
 
 def tables() -> dict:
@@ -254,8 +254,8 @@ def test_markdown(kind):
     lines = md.splitlines()
     assert lines[0] == "# 测试区发展和改革局2020年政府信息公开工作年度报告"
     assert "发布时间：2021年1月20日" in lines
-    assert [l[3:] for l in lines if l.startswith("## ")] == HEADINGS
-    assert [l for l in lines if l.startswith("### ")] == [
+    assert [line[3:] for line in lines if line.startswith("## ")] == HEADINGS
+    assert [line for line in lines if line.startswith("### ")] == [
         "### （一）主动公开情况", "### （二）依申请公开情况", "### （一）存在的主要问题", "### （二）改进措施",
     ]
     assert "收到申请12件，予以公开8件，占66.7%。" in lines
@@ -265,7 +265,7 @@ def test_markdown(kind):
     assert "**第二十条第（九）项**" in lines
     assert "| 政府集中采购 | 3 | 12.50万元 |" in lines
     assert "| 行政许可 | 6 | +3 | 41 |" in lines
-    header3 = next(l for l in lines if l.startswith("| （本列数据的勾稽关系为"))
+    header3 = next(line for line in lines if line.startswith("| （本列数据的勾稽关系为"))
     assert "| 法人或其他组织·商业企业 |" in header3
     # table 四: one narrow table per merged head (fifteen columns would be strips on a site)
     assert "| 行政复议·结果维持 | 行政复议·结果纠正 | 行政复议·其他结果 | 行政复议·尚未审结 | 行政复议·总计 |" in lines

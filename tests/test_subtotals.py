@@ -1,7 +1,6 @@
 """Group subtotals of table 三 are derived figures the prose can use; the tables stay official."""
 from __future__ import annotations
 
-from pathlib import Path
 
 from gendoc.build.project import Project
 from gendoc.cli.main import main

@@ -92,7 +92,7 @@ def test_missing_file_and_internal_error_exit_0(tmp_path, capsysbinary, monkeypa
     code = main(["textconv", "--root", str(ROOT), str(SEED)])
     out, _ = capsysbinary.readouterr()
     assert code == 0
-    assert out.startswith("# gendoc textconv: 内部错误".encode("utf-8"))
+    assert out.startswith("# gendoc textconv: 内部错误".encode())
     assert out.endswith(SEED.read_bytes())
 
 

@@ -60,7 +60,7 @@ def test_the_workbook_has_the_official_layout_and_guards_its_labels(project, cap
     total = next(r for r in range(1, 40) if t3.cell(r, 2).value == "（七）总计")
     # 2 rows + 8 + 3 + 5 + 3 in the groups: 21 cells
     assert t3.cell(total, 4).value.startswith("=SUM(") and t3.cell(total, 4).value.count(",") == 20
-    rules = [dv for dv in t3.data_validations.dataValidation]
+    rules = list(t3.data_validations.dataValidation)
     assert any(dv.type == "whole" and dv.operator == "greaterThanOrEqual" and dv.formula1 == "0"
                and f"D{row}" in str(dv.sqref) for dv in rules)
     t4 = book["表四"]

@@ -57,7 +57,7 @@ def skeleton(index, path: tuple) -> Any:
     if not names:
         return None
     if all(not index.properties(path + (k,)) for k in names):
-        return flow_map({k: None for k in names})
+        return flow_map(dict.fromkeys(names))
     node = block_map()
     for k in names:
         node[k] = skeleton(index, path + (k,))

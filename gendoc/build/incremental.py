@@ -243,6 +243,8 @@ def warm(project: Project) -> None:
 
     for kind_id in project.kinds.ids():
         kind = project.kinds.get(kind_id)
+        if kind is None:
+            continue
         gate_for(kind)
         kind.rules  # noqa: B018 — a cached property, computed now
         warm_templates(kind)

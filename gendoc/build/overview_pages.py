@@ -81,7 +81,7 @@ def _charts(overview: Overview, prefix: str, categories: list[str], value_of) ->
     """Every chart of the kinds, over `categories`; `value_of(index, measure)` gives a figure."""
     out = []
     for n, chart in enumerate(overview.charts):
-        draw = CHARTS.get(chart.get("type"))
+        draw = CHARTS.get(str(chart.get("type")))
         keys = [k for k in chart.get("measures", ()) if k in overview.measures]
         if draw is None or not keys or not categories:
             continue
@@ -123,7 +123,7 @@ class _Pages:
                                  FileSystemLoader(str(templates_dir / "common"))]),
             autoescape=True, undefined=StrictUndefined, trim_blocks=True, lstrip_blocks=True,
             keep_trailing_newline=True, bytecode_cache=bytecode_cache(templates_dir.parent))
-        self.grid_table = self.env.get_template("tables.html.j2").module.grid_table
+        self.grid_table = getattr(self.env.get_template("tables.html.j2").module, "grid_table")
         self.years_table = {base: _years_table(overview, base) for base in ("", "../")}
 
     def year(self, view: YearView, landing: bool) -> str:
@@ -186,8 +186,8 @@ def overview_pages(summaries: list, kinds, templates_dir: Path, out_dir: Path) -
     out["index.html"] = pages.year(overview.years[0], landing=True)
     for view in overview.years:
         out[year_page(view.year)] = pages.year(view, landing=False)
-    for view in overview.agencies:
-        out["/".join(agency_page(view.agency))] = pages.agency(view)
+    for agency in overview.agencies:
+        out["/".join(agency_page(agency.agency))] = pages.agency(agency)
     return out
 
 

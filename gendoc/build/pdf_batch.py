@@ -12,8 +12,12 @@ with the command that installs what is missing, and writes everything else.
 from __future__ import annotations
 
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from gendoc.diagnostics import ERROR, WARNING, Diagnostic
+
+if TYPE_CHECKING:
+    from gendoc.build.incremental import Summary
 
 PDF = "pdf"
 
@@ -38,7 +42,7 @@ def make_pdfs(project, summaries: list, out_dir: Path, jobs: int) -> list[Diagno
     build's findings about PDFs (at most one when the machine cannot make them)."""
     from gendoc.render.paged import load_layout, layout_file
 
-    wanted: dict[Path, tuple[object, tuple[Path, Path]]] = {}
+    wanted: dict[Path, tuple[Summary, tuple[Path, Path]]] = {}
     layouts: dict[Path, dict] = {}
     for summary in summaries:
         kind = project.kinds.get(summary.kind_id) if summary.kind_id else None

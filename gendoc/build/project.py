@@ -9,7 +9,8 @@ from __future__ import annotations
 import os
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Iterable
+import enum
+from typing import Any, Iterable, Literal
 
 from gendoc.diagnostics import ERROR, Diagnostic, HasFindings
 from gendoc.kind.registry import Kind, KindRegistry
@@ -20,6 +21,12 @@ from gendoc.check.schema_gate import gate_for
 from gendoc.build.report_files import (  # noqa: F401  (report_identity, REPORT_SUFFIXES re-exported)
     REPORT_SUFFIXES, Claims, collision, discover, report_identity,
 )
+
+
+class _Find(enum.Enum):
+    """`check(prev=…)` not given: last year's report is looked up beside the file."""
+
+    PREV = enum.auto()
 
 
 
@@ -90,7 +97,7 @@ class Project:
         return self._claims.rivals(path) if self._claims is not None else []
 
     # -- checking ---------------------------------------------------------------------------
-    def check(self, path: Path, loaded: Loaded | None = None, *, prev: Report | None | object = ...) -> ReportResult:
+    def check(self, path: Path, loaded: Loaded | None = None, *, prev: Report | None | Literal[_Find.PREV] = _Find.PREV) -> ReportResult:
         """Load, validate and derive one report; cross-year rules read last year's file.
 
         `prev` supplies last year's derived report instead (None: there is none), e.g. for a
@@ -145,7 +152,7 @@ class Project:
                 line, col = loaded.sourcemap.value(("year",))
                 result.diagnostics.append(Diagnostic(
                     ERROR, "F004", {"file_year": file_year, "year": year}, str(path), line, col, "year"))
-        if prev is ...:
+        if prev is _Find.PREV:
             prev = self.previous(path, result.year) if result.year else None
         report, findings = apply_rules(kind, data, str(path), loaded.sourcemap, prev, unknown)
         result.report = report
@@ -189,7 +196,7 @@ class Project:
                 return self._derive_only(candidate)
         return None
 
-    def _remember(self, path: Path, report: Report) -> None:
+    def _remember(self, path: Path, report: Report | None) -> None:
         """Keep a derived report for next year's cross-year rules: reports are built in
         path order, so last year's is usually the one just built. Bounded: memory must not
         grow with the number of reports."""

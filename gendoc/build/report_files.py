@@ -117,7 +117,7 @@ class Claims:
 
     def __init__(self, root: Path, extra: Iterable[Path] = ()):
         self.root = root
-        self._by_identity: dict[tuple[str, int], dict[str, Path]] = {}
+        self._by_identity: dict[tuple[str, int | None], dict[str, Path]] = {}
         reports = root / "reports"
         walked = reports.rglob("*") if reports.is_dir() else ()
         for path in (*walked, *extra):

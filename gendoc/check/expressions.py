@@ -37,7 +37,7 @@ import re
 from dataclasses import dataclass
 from decimal import Context, Decimal, Inexact, InvalidOperation, Overflow, DivisionByZero as _DecimalZero
 from functools import lru_cache
-from typing import Any, Callable, Iterator, Union
+from typing import Any, Callable, Iterator
 
 from gendoc.plaindata import dotted
 
@@ -86,7 +86,7 @@ class DivisionByZero(Exception):
 # Nodes are tuples: ("num", v) ("str", text) ("filled", (path nodes…)) ("path", steps) ("call", name, (args…)) ("bin", op, a, b)
 # ("cmp", op, a, b) ("and", a, b) ("or", a, b) ("not", a) ("neg", a)
 Node = tuple
-Number = Union[int, Decimal]
+Number = int | Decimal
 
 
 def parse(text: str, want: str | None = None) -> Node:
@@ -95,8 +95,9 @@ def parse(text: str, want: str | None = None) -> Node:
     tokens = _tokenize(text)
     parser = _Parser(tokens, text)
     node = parser.expr()
-    if parser.peek() is not None:
-        raise ExpressionError(f"unexpected '{parser.peek()[1]}' in: {text}")
+    extra = parser.peek()
+    if extra is not None:
+        raise ExpressionError(f"unexpected '{extra[1]}' in: {text}")
     kind = _type_of(node, text)
     if want is not None and kind != want:
         raise ExpressionError(f"the expression gives {_KIND_WORDS[kind]} where {_KIND_WORDS[want]} is meant: {text}")
@@ -352,7 +353,7 @@ class Ref:
     value: Any
 
 
-Refs = Union[list[Ref], None]
+Refs = list[Ref] | None
 Compiled = Callable[[dict[str, Any], Refs], Any]
 
 

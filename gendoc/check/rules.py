@@ -15,7 +15,7 @@ from typing import Any, Iterable, Iterator
 from gendoc.plaindata import dotted
 from gendoc.diagnostics import ERROR, Diagnostic, Location
 from gendoc.check.expressions import (
-    Compiled, DivisionByZero, ExpressionError, Missing, Node, Ref, compiled, evaluate, is_number, parse, sides, unparse,
+    Compiled, DivisionByZero, ExpressionError, Missing, Node, Ref, compiled, evaluate, is_number, parse, sides,
 )
 from gendoc.kind.labels import format_path
 
@@ -315,7 +315,7 @@ def _dedupe(locations: list[Location]) -> list[Location]:
 
 def _location(ctx: RuleContext, ref: Ref, note: str) -> Location:
     """Where a figure was typed; a derived one points at the first figure it adds up."""
-    report = ctx.prev if ref.root == "prev" else ctx.current
+    report = ctx.prev if ref.root == "prev" and ctx.prev is not None else ctx.current
     path = ref.path
     sources = report.sources(path) if path in report.provenance else None
     if sources:

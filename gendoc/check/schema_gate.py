@@ -139,8 +139,8 @@ class Compiler:
                 return True
             return properties
         if key == "required":
-            names = frozenset(value)
-            return lambda v: not isinstance(v, dict) or names.issubset(v.keys())
+            required = frozenset(value)
+            return lambda v: not isinstance(v, dict) or required.issubset(v.keys())
         if key == "additionalProperties":
             known = frozenset(schema.get("properties", {}))
             if value is False:

@@ -25,13 +25,13 @@ def build_parser() -> argparse.ArgumentParser:
     parser = _Parser(prog="gendoc", description="从 YAML 数据生成政府信息公开工作年度报告（HTML、Markdown）并校验勾稽关系。")
     parser.add_argument("--version", action="version", version=f"gendoc {__version__}")
     # --format, --lang and --root mean the same to every command that takes them
-    options = argparse.ArgumentParser(add_help=False)
+    options = _Parser(add_help=False)
     options.add_argument("--format", dest="output_format", choices=["text", "json", "github"], default="text",
                         help="输出格式：text（默认）、json、github（GitHub Actions 注释）")
     options.add_argument("--lang", choices=["zh", "en"], default=os.environ.get("GENDOC_LANG", "zh"),
                          help="提示信息语言（默认 zh，或环境变量 GENDOC_LANG）")
     options.add_argument("--root", type=Path, default=None, help="项目根目录（含 schemas/、templates/）")
-    common = argparse.ArgumentParser(add_help=False, parents=[options])
+    common = _Parser(add_help=False, parents=[options])
     common.add_argument("paths", nargs="*", metavar="PATH", help="报告文件或目录（默认：reports/ 下全部 .yaml）")
     sub = parser.add_subparsers(dest="command", required=True, parser_class=_Parser)
     sub.add_parser("validate", parents=[common], help="只校验，不生成").set_defaults(handler="validate")

@@ -57,7 +57,8 @@ def _serve(project, args) -> int:
         _say(f"gendoc serve: 无法在 {args.bind}:{args.port} 上监听：{exc.strerror or exc}")
         return EXIT_USAGE
     host, port = server.server_address[:2]
-    shown = f"[{host}]" if ":" in str(host) else host
+    host = host.decode() if isinstance(host, bytes) else str(host)
+    shown = f"[{host}]" if ":" in host else host
     thread = threading.Thread(target=server.serve_forever, name="gendoc-http", daemon=True)
     thread.start()
     _say(f"gendoc serve: http://{shown}:{port}/ （监视 reports/、templates/、schemas/；按 Ctrl+C 停止）")

@@ -25,7 +25,7 @@ def expand(rows: Sequence[Sequence[tuple[T, int, int]]]) -> list[list[T | None]]
         out: list[T | None] = []
         c = 0
 
-        def fill_pending() -> None:
+        def fill_pending(r: int = r, out: list[T | None] = out) -> None:  # this row's, bound now
             nonlocal c
             while (r, c) in pending:
                 out.append(pending.pop((r, c)))

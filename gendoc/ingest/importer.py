@@ -78,7 +78,7 @@ def import_document(doc: SourceDocument, registry) -> Imported:
                             else Diagnostic(ERROR, "I007", {}, file, 1, 1))
         return out
     # the family is what the tables look like; the format within it is what the year requires
-    kind = registry.for_year(ident.year, best.family if best_score else None)
+    kind = registry.for_year(ident.year, best.family if best is not None and best_score else None)
     if kind is None or not table_models(kind.index):
         out.findings.append(Diagnostic(ERROR, "I008", {
             "year": ident.year, "reason": "此前的年度报告没有统一的表格，无法按标签读取"}, file, ident.title_line, 1))
@@ -87,7 +87,7 @@ def import_document(doc: SourceDocument, registry) -> Imported:
         out.findings.append(Diagnostic(ERROR, "I001", {"reason": "没有找到任何一张正式表格（表二、表三、表四）"},
                                        file, ident.title_line or 1, 1))
         return out
-    if best is not kind and best_score > readings[kind.id].score() * 1.2:
+    if best is not None and best is not kind and best_score > readings[kind.id].score() * 1.2:
         out.findings.append(Diagnostic(ERROR, "I009", {"year": ident.year, "expected": kind.title, "found": best.title},
                                        file, ident.title_line or 1, 1))
         return out
@@ -132,7 +132,7 @@ def _table_findings(out: Imported, tables: TableReading, kind) -> None:
         gone = [f.path for f in model.figures() if not f.derived and f.path not in tables.figures]
         if gone:
             missing_by_table[model.key] = gone
-    for key, gone in missing_by_table.items():
+    for gone in missing_by_table.values():
         out.findings.append(Diagnostic(WARNING, "I015", {"count": len(gone), "place": index.place(gone[0])},
                                        file, 0, 0, format_path(gone[0])))
     told: set[tuple] = set()

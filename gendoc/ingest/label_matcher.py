@@ -252,7 +252,7 @@ def _read_grid(table: Table, model: TableModel, out: TableReading) -> None:
         if unplaced and not any(any(h.text for h in heads[c]) for c, _, _ in unplaced):
             # no header above these figures at all: the official column order is all there is
             free = [f for f in matched.figures if f.path not in out.figures]
-            for (c, cell, figure), fig in zip(unplaced, free):
+            for (_column, cell, figure), fig in zip(unplaced, free):
                 _put(out, fig, figure, cell.text, cell.line or table.line, cell.col,
                      "；".join(n for n in (note, "表头缺失，按正式表格的列顺序读取") if n))
             out.problems.append(Problem("I013", {"label": matched.title or model.title}, table.line, 1))
@@ -306,7 +306,7 @@ class _Stream:
     def _resolve_row(self) -> None:
         texts = [p.text for p in self.pending]
         self.row, self.note = None, ""
-        found = None
+        found: tuple[int, RowSpec, str] | None = None
         # the shortest run of trailing labels that names a row exactly (labels wrap across
         # lines: 5.要求行政机关确认 / 或重新出具已获取信息); failing that, an approximate one
         for size in range(1, min(4, len(texts)) + 1):

@@ -75,7 +75,7 @@ def read_source(path: Path) -> SourceDocument:
     digest = hashlib.sha256(raw).hexdigest()
     try:
         return reader(raw, file, digest)
-    except Exception as exc:  # noqa: BLE001 — a parser choking on a hostile file is a finding
+    except Exception as exc:
         return _failed(file, digest, Diagnostic(ERROR, "I004", {"reason": f"{type(exc).__name__}: {exc}"[:200]}, file))
 
 

@@ -29,6 +29,7 @@ def report_text(imp: Imported, source_name: str) -> str:
                if not f.derived and f.path not in imp.readings]
     if missing:
         header.append(f"# 草稿：原文没有给出 {len(missing)} 个数字（null），请补填后再发布。")
+    assert imp.data is not None, "only a successful import is written"
     text = emit(imp.data, kind.index, header)
     return _annotate(text, imp)
 

@@ -37,7 +37,7 @@ def read_workbook(kind, file: Path) -> WorkbookFigures:
     out = WorkbookFigures()
     try:
         book = load_workbook(file, data_only=False)
-    except Exception as exc:  # noqa: BLE001 — a file openpyxl cannot read is one finding
+    except Exception as exc:
         out.findings.append(Diagnostic(ERROR, "F003", {"reason": f"{file}: {exc}"}, str(file)))
         return out
     tables = {key: shape_grid(kind.index, key) for key in table_keys(kind)}
@@ -116,7 +116,7 @@ def _looks_like_figure(value: Any) -> bool:
     try:
         Decimal(str(value).strip())
         return True
-    except Exception:  # noqa: BLE001
+    except Exception:
         return False
 
 
@@ -142,7 +142,7 @@ def _figure(raw: Any, index, path: tuple) -> tuple[Any, bool]:
         return None, False
     try:
         number = Decimal(str(raw).strip())
-    except Exception:  # noqa: BLE001
+    except Exception:
         return None, False
     kind = index.get(path, "type")
     names = kind if isinstance(kind, list) else [kind]
@@ -192,5 +192,5 @@ def merge_into(text: str, figures: dict[tuple, Any]) -> tuple[str, int]:
 def _same(old: Any, new: Any) -> bool:
     try:
         return Decimal(str(old)) == Decimal(str(new))
-    except Exception:  # noqa: BLE001
+    except Exception:
         return False

@@ -10,7 +10,7 @@ from __future__ import annotations
 from typing import Any, Iterable, Iterator
 from urllib.parse import urljoin, urldefrag
 
-from gendoc.load.sourcemap import format_path  # noqa: F401  (re-exported: labels and paths go together)
+from gendoc.load.sourcemap import format_path as format_path  # re-exported: labels and paths go together
 
 Path = tuple  # a data path: str keys and int list indices
 _ABSENT = object()

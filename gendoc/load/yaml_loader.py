@@ -97,12 +97,12 @@ def load_file(path: str | os.PathLike, *, max_bytes: int = DEFAULT_MAX_BYTES,
         return fail("F003", {"reason": os_reason(exc)})
 
     text, diag = decode(raw, file)
-    if diag is not None:
-        return Loaded(None, SourceMap(file), [diag], None)
+    if diag is not None or text is None:
+        return Loaded(None, SourceMap(file), [diag] if diag else [], None)
     return _load_decoded(text, file, max_depth)
 
 
-def load_text(text: str, file: str = "<text>", *, max_depth: int = DEFAULT_MAX_DEPTH) -> Loaded:
+def load_text(text: str | bytes, file: str = "<text>", *, max_depth: int = DEFAULT_MAX_DEPTH) -> Loaded:
     """Load YAML source already in memory. ``file`` is only used in positions and messages.
 
     ``bytes`` are accepted too and decoded exactly like ``load_file`` does.
@@ -110,12 +110,10 @@ def load_text(text: str, file: str = "<text>", *, max_depth: int = DEFAULT_MAX_D
     file = str(file)
     if isinstance(text, (bytes, bytearray, memoryview)):
         decoded, diag = decode(bytes(text), file)
-        if diag is not None:
-            return Loaded(None, SourceMap(file), [diag], None)
-        text = decoded
-    elif text.startswith("\ufeff"):
-        text = text[1:]
-    return _load_decoded(text, file, max_depth)
+        if diag is not None or decoded is None:
+            return Loaded(None, SourceMap(file), [diag] if diag else [], None)
+        return _load_decoded(decoded, file, max_depth)
+    return _load_decoded(text[1:] if text.startswith("\ufeff") else text, file, max_depth)
 
 
 # ----------------------------------------------------------------------------------------
@@ -439,7 +437,7 @@ def _load_decoded(text: str, file: str, max_depth: int) -> Loaded:
     fullwidth_lines: set[int] = set()
     if "：" in text:
         lines = _split_lines(text)
-        found = {}
+        found: dict[int, int] = {}
         for index, line in enumerate(lines):
             if "：" in line:
                 m = _FULLWIDTH_KEY.match(line)
@@ -448,8 +446,8 @@ def _load_decoded(text: str, file: str, max_depth: int) -> Loaded:
         if found:
             _drop_prose_lines(found, b.spans)
             fullwidth_lines.update(found)
-            for line in sorted(found)[:MAX_DIAGNOSTICS]:
-                diags.append(Diagnostic(ERROR, "Y011", {}, file, line, found[line]))
+            for number in sorted(found)[:MAX_DIAGNOSTICS]:
+                diags.append(Diagnostic(ERROR, "Y011", {}, file, number, found[number]))
 
     if b.error is not None:
         if lines is None:
@@ -458,16 +456,16 @@ def _load_decoded(text: str, file: str, max_depth: int) -> Loaded:
         if d is not None and "maximum nesting depth" in str(getattr(b.error, "problem", "") or ""):
             # Newer libyaml builds stop deep flow nesting themselves, scanning ahead of the
             # events we count: report it as the same Y006, at the bracket one level too deep.
-            line, col = too_deep_bracket(text, max_depth) or (d.line, d.col)
-            d = Diagnostic(ERROR, "Y006", {"limit": max_depth}, file, line, col)
+            at_line, at_col = too_deep_bracket(text, max_depth) or (d.line, d.col)
+            d = Diagnostic(ERROR, "Y006", {"limit": max_depth}, file, at_line, at_col)
         if d is not None:
             diags.append(d)
     elif not b.stopped:
         if b.docs == 0 or (b.root is None and b.root_empty):
             diags.append(Diagnostic(ERROR, "Y009", {}, file, 1, 1))
         elif b.root is not _MISSING and not isinstance(b.root, dict) and b.root_pos[0] not in fullwidth_lines:
-            found, found_en = _kind_of(b.root)
-            diags.append(Diagnostic(ERROR, "Y010", {"found": found, "found_en": found_en},
+            what, what_en = _kind_of(b.root)
+            diags.append(Diagnostic(ERROR, "Y010", {"found": what, "found_en": what_en},
                                     file, b.root_pos[0], b.root_pos[1]))
 
     if diags:

@@ -60,7 +60,7 @@ def _legend(series: Sequence[Series], y: float) -> tuple[list[str], float]:
 def _describe(title: str, categories: Sequence[str], series: Sequence[Series], unit: str, shares: bool) -> str:
     parts = []
     for c, category in enumerate(categories):
-        known = [s.values[c] for s in series if s.values[c] is not None]
+        known = [v for s in series if (v := s.values[c]) is not None]
         whole = sum(known) if known else 0
         figures = []
         for s in series:
@@ -130,7 +130,7 @@ def shares(chart_id: str, title: str, categories: Sequence[str], series: Sequenc
     for c, category in enumerate(categories):
         y = top + (bar_h + gap) * c
         body.append(_text(left - 8, y + bar_h / 2 + 5, category, anchor="end"))
-        known = [(i, s.values[c]) for i, s in enumerate(series) if s.values[c] is not None]
+        known = [(i, v) for i, s in enumerate(series) if (v := s.values[c]) is not None]
         whole = sum(v for _, v in known) if known else 0
         x = left
         if not whole:

@@ -44,10 +44,10 @@ def docx_bytes(blocks: list[Block], grid: Callable[[str], Grid], layout: dict, t
     return _base(layout).write(blocks, grid, title)
 
 
-_BASES: dict[int, "_Base"] = {}
+_BASES: dict[int, _Base] = {}
 
 
-def _base(layout: dict) -> "_Base":
+def _base(layout: dict) -> _Base:
     base = _BASES.get(id(layout))
     if base is None or base.layout is not layout:
         base = _BASES[id(layout)] = _Base(layout)
@@ -273,7 +273,7 @@ class _Base:
         buffer = io.BytesIO()
         with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
             for name, blob in self.static:
-                data = document if name == _DOCUMENT_PART else core if name == _CORE_PART else blob
+                data = document if name == _DOCUMENT_PART else core if name == _CORE_PART else blob or b""
                 info = zipfile.ZipInfo(name, _FIXED_TIME)
                 info.compress_type = zipfile.ZIP_DEFLATED
                 archive.writestr(info, data)

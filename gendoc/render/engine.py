@@ -56,9 +56,9 @@ from gendoc.render.narrative_limits import (
     SIZING_FILTERS, SIZING_METHODS, Budget, OutOfTime, bounded, check_arguments, check_format, render_bounded,
 )
 from gendoc.load.invisible_chars import InvisibleCharacter, invisible_in
-from gendoc.kind.labels import format_path, narrative_paths  # noqa: F401  (re-exported)
+from gendoc.kind.labels import format_path, narrative_paths
 from gendoc.render.markup import md_cell, narrative_output, neutralize_html, oneline, unsafe_links_inert  # noqa: F401
-from gendoc.render.template_errors import classify, template_frames, template_line  # noqa: F401
+from gendoc.render.template_errors import classify, template_frames, template_line
 from gendoc.render.unknown_cells import LEGEND, MARK, UNKNOWN, with_unknowns
 from gendoc.render.table_grid import Grid, GridError, build_grid, fill_slots, shape_grid, split_slots
 
@@ -78,7 +78,7 @@ class Rendered:
 
 # -- undefined names that remember where they were looked up -------------------------------
 
-def _tagged_exception(exc: type, obj: Any, name: Any, message: str) -> Exception:
+def _tagged_exception(exc: type[Exception], obj: Any, name: Any, message: str) -> Exception:
     error = exc(message)
     error.undefined_obj = obj    # type: ignore[attr-defined]
     error.undefined_name = name  # type: ignore[attr-defined]
@@ -130,7 +130,7 @@ class _NarrativeEnvironment(_DataFirst, ImmutableSandboxedEnvironment):
                     raise SecurityError("重复生成的内容过长")
         return super().call_binop(context, operator, left, right)
 
-    def call(__self, __context, __obj, *args: Any, **kwargs: Any) -> Any:  # noqa: N805 — Jinja's signature
+    def call(__self, __context, __obj, *args: Any, **kwargs: Any) -> Any:
         # `'x'.center(10**8)`, `'{:>100000000}'.format(1)`: no string built to a gigantic size.
         if isinstance(getattr(__obj, "__self__", None), str) and getattr(__obj, "__name__", "") in SIZING_METHODS:
             check_arguments(args, kwargs)
@@ -313,7 +313,7 @@ def render_documents(kind, data: dict, prev: dict | None, formats: list[str], so
         rendered[fmt] = Rendered(text, problems)
     for fmt in paged:
         page = rendered["html"]
-        if page.text is None:
+        if not isinstance(page.text, str):
             rendered[fmt] = Rendered(None, page.diagnostics)
             continue
         from gendoc.render.paged import layout_problems, paged_output
@@ -333,7 +333,7 @@ def render_documents(kind, data: dict, prev: dict | None, formats: list[str], so
 
 # -- narratives ------------------------------------------------------------------------------
 
-def _narrative_texts(kind, data: dict, prev, sourcemap, source: "_Source") -> tuple[dict, list[Diagnostic]]:
+def _narrative_texts(kind, data: dict, prev, sourcemap, source: _Source) -> tuple[dict, list[Diagnostic]]:
     """Each narrative field rendered against the figures (once, whatever the formats)."""
     context = dict(data)
     context["prev"] = prev
@@ -353,7 +353,7 @@ def _narrative_texts(kind, data: dict, prev, sourcemap, source: "_Source") -> tu
             if found:
                 raise InvisibleCharacter(found)
             texts[path] = rendered
-        except Exception as exc:  # noqa: BLE001 — every failure becomes a diagnostic
+        except Exception as exc:
             diagnostics.append(_narrative_diagnostic(exc, path, text, context, sourcemap, source))
             if isinstance(exc, OutOfTime):
                 break  # one finding, at the narrative that used the time up
@@ -380,7 +380,7 @@ def _with_narratives(data: dict, texts: dict[tuple, str], fmt: str | None) -> di
 
 
 def _narrative_diagnostic(exc: Exception, path: tuple, text: str, context: dict, sourcemap,
-                          source: "_Source") -> Diagnostic:
+                          source: _Source) -> Diagnostic:
     if isinstance(exc, TemplateSyntaxError):
         inner = exc.lineno or 1
     else:
@@ -390,7 +390,7 @@ def _narrative_diagnostic(exc: Exception, path: tuple, text: str, context: dict,
     return Diagnostic(ERROR, code, params, source.file, line, col, format_path(path))
 
 
-def _narrative_position(sourcemap, path: tuple, text: str, inner: int, source: "_Source") -> tuple[int, int]:
+def _narrative_position(sourcemap, path: tuple, text: str, inner: int, source: _Source) -> tuple[int, int]:
     """File line and column of line `inner` (1-based) of the narrative at `path`."""
     line, col = sourcemap.value(path)
     lines = source.lines()
@@ -500,10 +500,12 @@ def _render_layout(kind, data: dict, prev, fmt: str, data_file: str,
                    filled_table=filled_table)
     # The report's presentation options (the schema's `presentation`, its defaults filled in)
     # and a section's heading: the longer official wording the agency chose, else the label.
-    chosen = data.get("presentation") if isinstance(data.get("presentation"), dict) else {}
+    presentation = data.get("presentation")
+    chosen: dict[str, Any] = presentation if isinstance(presentation, dict) else {}
     options = {name: chosen.get(name, kind.index.get(("presentation", name), "default"))
                for name in kind.index.properties(("presentation",))}
-    longer = chosen.get("section_titles") if isinstance(chosen.get("section_titles"), dict) else {}
+    titles = chosen.get("section_titles")
+    longer: dict[str, Any] = titles if isinstance(titles, dict) else {}
 
     def heading(key: str) -> str:
         return longer.get(key) or label(key)
@@ -517,7 +519,7 @@ def _render_layout(kind, data: dict, prev, fmt: str, data_file: str,
     except TemplateSyntaxError as exc:
         filename = exc.filename or name
         return None, [Diagnostic(ERROR, "N001", {"problem": exc.message or str(exc)}, filename, exc.lineno or 0, 1)]
-    except Exception as exc:  # noqa: BLE001 — every failure becomes a diagnostic
+    except Exception as exc:
         frames = template_frames(exc, is_template)
         code, params = classify(exc, context)
         if frames:

@@ -83,7 +83,7 @@ class Budget:
     def left(self) -> float:
         return self.deadline - time.monotonic()
 
-    def exceeded(self) -> "OutOfTime":
+    def exceeded(self) -> OutOfTime:
         return OutOfTime(f"本报告正文渲染超过 {self.seconds:g} 秒")
 
 

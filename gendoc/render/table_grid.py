@@ -83,7 +83,7 @@ class FlatTable:
     rows: list[list[str]]
     label_columns: int = 1  # leading columns that hold labels (the rest hold figures)
 
-    def column_groups(self) -> list["FlatTable"]:
+    def column_groups(self) -> list[FlatTable]:
         """The table cut into one table per merged head above the columns ("行政复议·结果维持"
         belongs to 行政复议, "行政诉讼·复议后起诉·总计" to 行政诉讼·复议后起诉), each head keeping
         its full label: a table of one row under many heads reads as a few narrow tables
@@ -138,8 +138,8 @@ def _matrix(rows: list[list[Cell]], width: int) -> list[list[Cell]]:
                         raise GridError(f"cell {cell.text!r} overlaps another cell (row {r + 1})")
                     grid[r + dr][c + dc] = cell
             c += cell.colspan
-    for r, row in enumerate(grid):
-        if any(cell is None for cell in row):
+    for r, filled in enumerate(grid):
+        if any(cell is None for cell in filled):
             raise GridError(f"row {r + 1} does not fill the {width}-column grid")
     return grid  # type: ignore[return-value]
 
@@ -221,7 +221,7 @@ def _optional(index: SchemaIndex, path: tuple) -> bool:
     return path[-1] not in index.required(path[:-1])
 
 
-def _slot_text(b: "_Figures", slot: str) -> str:
+def _slot_text(b: _Figures, slot: str) -> str:
     """The text of one slot's cell — the one way a figure becomes cell text, for templates
     (fill_slots) and grids (build_grid) alike — with the schema lookups done once per kind
     rather than once per cell of every report."""
@@ -267,7 +267,7 @@ def _shape(index: SchemaIndex, table_key: str) -> Grid:
     return grid
 
 
-def _fill(shape: Grid, report: "_Figures") -> Grid:
+def _fill(shape: Grid, report: _Figures) -> Grid:
     """The shape with this report's figures in its value cells (the texts fill_slots gives)."""
     texts: dict[str, str] = {}
 

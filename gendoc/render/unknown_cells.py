@@ -31,7 +31,7 @@ class _Unknown:
     def __bool__(self) -> bool:
         return False
 
-    def _same(self, *_: Any) -> "_Unknown":
+    def _same(self, *_: Any) -> _Unknown:
         return self
 
     __add__ = __radd__ = __sub__ = __rsub__ = __mul__ = __rmul__ = _same

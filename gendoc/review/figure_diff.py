@@ -151,7 +151,7 @@ class ReportDiff:
         if self.old is None and self.new is None:
             return "unchanged"
         if self.old is None:
-            return "unreadable" if self.new.report is None else "added"
+            return "unreadable" if self.new is None or self.new.report is None else "added"
         if self.new is None:
             return "deleted"
         if self.old.report is None or self.new.report is None:
@@ -180,7 +180,7 @@ def compare(old: ReportResult | None, new: ReportResult | None, name: str) -> Re
     """Figure-level comparison of two checked reports (either side may be None: added/deleted)."""
     diff = ReportDiff(name, old, new)
     diff.findings = _finding_changes(old, new)
-    if old is None or new is None or old.report is None or new.report is None:
+    if old is None or new is None or old.report is None or new.report is None or old.kind is None or new.kind is None:
         return diff
     before, after = figures(old), figures(new)
     old_index, new_index = old.kind.index, new.kind.index
@@ -198,6 +198,7 @@ def compare(old: ReportResult | None, new: ReportResult | None, name: str) -> Re
         if a is not None and b is not None and _same(a.value, b.value):
             continue
         ref = b or a
+        assert ref is not None  # a path is on one side at least
         source, data = (new, new.report.data) if b is not None else (old, old.report.data)
         change = Change(path, label(source.kind, path, data), a.value if a else None, b.value if b else None,
                         derived=bool((a and a.derived) or (b and b.derived)),
@@ -262,12 +263,14 @@ def _rows(side: str, result: ReportResult, paths: list[tuple], other_index) -> l
     grouped: dict[tuple, list[tuple]] = {}
     for top in tops:
         grouped.setdefault(top[:-1], []).append(top)
-    data = result.report.data
+    if result.report is None or result.kind is None:
+        return []
+    data, kind = result.report.data, result.kind
     out = []
     for parent, children in grouped.items():
-        parent_parts = label_parts(result.kind, parent, data)
-        items = [label_parts(result.kind, child, data)[-1] for child in children]
-        out.append(Uncomparable(side, result.kind.id, result.kind.title, SEP.join(parent_parts), items))
+        parent_parts = label_parts(kind, parent, data)
+        items = [label_parts(kind, child, data)[-1] for child in children]
+        out.append(Uncomparable(side, kind.id, kind.title, SEP.join(parent_parts), items))
     return out
 
 

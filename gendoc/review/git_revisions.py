@@ -28,7 +28,7 @@ class Repo:
 
     # -- finding the repository ---------------------------------------------------------------
     @classmethod
-    def containing(cls, folder: Path | str) -> "Repo":
+    def containing(cls, folder: Path | str) -> Repo:
         folder = Path(folder)
         if shutil.which("git") is None:
             raise GitError("找不到 git 命令（git is not installed or not on PATH）")
@@ -58,7 +58,7 @@ class Repo:
     # -- files at a revision ------------------------------------------------------------------
     def files(self, commit: str, under: Iterable[str]) -> list[str]:
         """Every file of `commit` at or below the given repository-relative paths."""
-        wanted = [p for p in under]
+        wanted = list(under)
         if not wanted:
             return []
         done = self.git("ls-tree", "-r", "-z", "--name-only", "--full-tree", commit, "--", *wanted)
@@ -99,8 +99,7 @@ def _run(argv: Sequence[str], cwd: Path) -> subprocess.CompletedProcess:
     env.setdefault("GIT_OPTIONAL_LOCKS", "0")  # a read-only look must not take the index lock
     env["LC_ALL"] = env.get("LC_ALL") or "C"
     try:
-        return subprocess.run(list(argv), cwd=cwd, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
-                              stdin=subprocess.DEVNULL, env=env, check=False)
+        return subprocess.run(list(argv), cwd=cwd, capture_output=True, stdin=subprocess.DEVNULL, env=env, check=False)
     except OSError as exc:
         raise GitError(f"无法运行 git（cannot run git）：{exc}") from exc
 

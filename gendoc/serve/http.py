@@ -31,13 +31,13 @@ LIVE_JS = """// gendoc serve: reload this page when a build changed what it show
 (function () {
   "use strict";
   var seen = document.documentElement.getAttribute("data-gendoc-generation");
-  var events = new EventSource("%s?seen=" + encodeURIComponent(seen));
+  var events = new EventSource("EVENTS?seen=" + encodeURIComponent(seen));
   events.onopen = function () { document.documentElement.setAttribute("data-gendoc-live", "open"); };
   events.onmessage = function (e) {
     if (e.data !== seen) { events.close(); location.reload(); }
   };
 })();
-""" % EVENTS
+""".replace("EVENTS", EVENTS)
 
 PANEL_STYLE = ("position:sticky;top:0;z-index:10;margin:0;padding:.6rem 1rem;background:#fff4f4;"
                "border-bottom:2px solid #a4161a;color:#1a1a1a;font-size:.9rem;line-height:1.5;"
@@ -99,7 +99,7 @@ class LiveHandler(SimpleHTTPRequestHandler):
         self.send_header("Cache-Control", "no-store")
         super().end_headers()
 
-    def do_GET(self) -> None:  # noqa: N802 — the stdlib's name
+    def do_GET(self) -> None:
         parts = urlsplit(self.path)
         path = posixpath.normpath(unquote(parts.path)) if parts.path else "/"
         if path == EVENTS:
@@ -151,7 +151,7 @@ class LiveHandler(SimpleHTTPRequestHandler):
             current = self.live.snapshot().generation
             self.wfile.write(f"retry: 500\ndata: {current}\n\n".encode())
             self.wfile.flush()
-            while not self.server.closing:
+            while not getattr(self.server, "closing", False):  # LiveServer's flag
                 newer = self.live.wait(current, KEEPALIVE_SECONDS)
                 self.wfile.write(b": still here\n\n" if newer == current else f"data: {newer}\n\n".encode())
                 self.wfile.flush()
