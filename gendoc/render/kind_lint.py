@@ -135,12 +135,15 @@ def _local_names(tree: nodes.Template) -> set[str]:
     one of them is not a path of the report."""
     names: set[str] = set()
     for node in tree.find_all((nodes.Assign, nodes.For, nodes.AssignBlock)):
+        assert isinstance(node, (nodes.Assign, nodes.For, nodes.AssignBlock))  # for the type checker
         if isinstance(node.target, nodes.Name):
             names.add(node.target.name)
         names.update(n.name for n in node.target.find_all(nodes.Name))  # tuple targets
     for macro in tree.find_all((nodes.Macro, nodes.CallBlock)):
+        assert isinstance(macro, (nodes.Macro, nodes.CallBlock))
         names.update(arg.name for arg in macro.args)
     for imp in tree.find_all((nodes.Import, nodes.FromImport)):
+        assert isinstance(imp, (nodes.Import, nodes.FromImport))
         if isinstance(imp, nodes.Import):
             names.add(imp.target)
         else:
@@ -157,6 +160,7 @@ def _first_use(tree: nodes.Template, name: str) -> int:
 
 def _line_of(tree: nodes.Template, template: str) -> int:
     for node in tree.find_all((nodes.Extends, nodes.Include, nodes.Import, nodes.FromImport)):
+        assert isinstance(node, (nodes.Extends, nodes.Include, nodes.Import, nodes.FromImport))
         if isinstance(node.template, nodes.Const) and node.template.value == template:
             return node.lineno
     return 1
