@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import os
 import platform
+import shutil
 import subprocess
 import sys
 import tempfile
@@ -61,6 +62,22 @@ def measure(count: int, work: Path) -> dict[str, float]:
 
     figures["one"] = best(3, ["build", "-o", str(out)], project, before=change_one)
     figures["validate1"] = best(5, ["validate", str(reports[0])], project)
+    if count <= 1000:  # published pages read back: gendoc's own HTML of every report
+        pages = work / f"pages{count}"
+        pages.mkdir()
+        for report in reports:
+            page = out / report.parent.name / f"{report.stem}.html"
+            os.link(page, pages / f"{report.parent.name}-{report.stem}.html")
+        seconds, _, code = run(["audit", str(pages), "-o", str(work / f"audit{count}")], project)
+        assert code in (0, 1), f"audit failed (exit {code})"
+        figures["audit"] = seconds
+        target = work / f"import{count}"
+
+        def fresh_target() -> None:  # import never overwrites: each run writes a new file
+            shutil.rmtree(target, ignore_errors=True)
+
+        page = pages / f"{reports[0].parent.name}-{reports[0].stem}.html"
+        figures["import1"] = best(5, ["import", str(page), "-o", str(target)], project, before=fresh_target)
     return figures
 
 
@@ -79,9 +96,12 @@ def main() -> int:
         ("rebuild after one file changed", "one", "≤ 0.6 s at 1,000", "{:.2f} s"),
         ("`gendoc validate` of one file (whole command)", "validate1", "≤ 0.25 s", "{:.2f} s"),
         ("peak RSS of the largest process", "rss", "≤ 200 MB at 10,000", "{:.0f} MB"),
+        ("`gendoc audit` of the reports' saved HTML pages", "audit", "≤ 15 s at 1,000", "{:.2f} s"),
+        ("`gendoc import` of one page (whole command)", "import1", "≤ 0.5 s", "{:.2f} s"),
     ]
     for label, key, target, fmt in rows:
-        print(f"| {label} | {target} | " + " | ".join(fmt.format(results[n][key]) for n in sizes) + " |")
+        print(f"| {label} | {target} | " + " | ".join(fmt.format(results[n][key]) if key in results[n] else "—"
+                                                     for n in sizes) + " |")
     print()
     print("\n".join(loader_guards.table()))
     return 0

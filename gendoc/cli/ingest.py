@@ -3,6 +3,8 @@
     gendoc import SOURCE... [-o DIR] [--agency ID]   new report files DIR/<agency>/<year>.yaml
     gendoc audit  SOURCE_OR_FOLDER... [-o DIR] [-j N] [--format text|json|csv]
 
+`audit` exits 1 when any report has an error (or a source cannot be found), 0 otherwise.
+
 `import` exits 1 when a source has errors (a contradiction between prose and tables, a
 broken 勾稽关系, a source that is not a report) — it still writes the file when the report
 could be read, never over an existing one; 2 on a usage error.
@@ -40,6 +42,19 @@ def register(sub, common) -> None:
     imp.add_argument("--lang", choices=["zh", "en"], default=lang_default)
     imp.add_argument("--root", type=Path, default=None, help="项目根目录（含 schemas/）")
     imp.set_defaults(handler=_lazy("run_import"))
+
+    audit = sub.add_parser(
+        "audit", help="批量核查已发布的年度报告：勾稽关系、合计、正文与表格是否一致、格式、是否按期发布",
+        description="导入但不写报告文件：对每份报告给出问题清单，写出 DIR/index.html（排名表，可排序，每份报告一页并引用原文）、"
+                    "audit.csv 与 audit.json。")
+    audit.add_argument("sources", nargs="+", metavar="SOURCE_OR_FOLDER", help="已发布报告的文件或目录")
+    audit.add_argument("-o", "--output", type=Path, default=Path("audit"), help="输出目录（默认 audit/）")
+    audit.add_argument("-j", "--jobs", type=int, default=None, help="并行进程数（默认：CPU 核数）")
+    audit.add_argument("--format", dest="output_format", choices=["text", "json", "csv"], default="text",
+                       help="标准输出的格式：text（每个问题一行，默认）、json、csv（每份报告一条）")
+    audit.add_argument("--lang", choices=["zh", "en"], default=lang_default)
+    audit.add_argument("--root", type=Path, default=None, help="项目根目录（含 schemas/、templates/）")
+    audit.set_defaults(handler=_lazy("run_audit"))
 
 
 def agency_folder(name: str | None) -> str:
@@ -91,3 +106,40 @@ def run_import(project, args) -> int:
                              else f"imported {source} → {written} ({kind})\n")
         failed = failed or written is None or any(d.severity == "error" for d in findings)
     return EXIT_FINDINGS if failed else EXIT_OK
+
+
+def run_audit(project, args) -> int:
+    from gendoc.cli.reporters import REPORTERS, wants_colour
+    from gendoc.ingest.audit import audit_many, sources_in
+    from gendoc.ingest.audit_report import as_csv, as_json, write_audit
+
+    if args.jobs is not None and args.jobs < 1:
+        sys.stderr.write("gendoc audit: -j 应为正整数\n")
+        return EXIT_USAGE
+    files, problems = sources_in(args.sources)
+    records = audit_many(files, project.kinds, args.jobs)
+    try:
+        write_audit(records, args.output, project.root / "templates")
+    except OSError as exc:
+        from gendoc.diagnostics import ERROR, Diagnostic
+
+        problems.append(Diagnostic(ERROR, "F005", {"target": str(args.output), "reason": exc.strerror or str(exc)},
+                                   str(args.output)))
+    if args.output_format == "json":
+        sys.stdout.write(as_json(records))
+    elif args.output_format == "csv":
+        sys.stdout.write(as_csv(records))
+    else:
+        for r in records:
+            for f in r.findings:
+                if f.severity == "info":
+                    continue
+                where = f"{r.file}:{f.line}:{f.col}" if f.line else r.file
+                sys.stdout.write(f"{where}: {f.severity}[{f.code}]: {f.message}\n")  # the message ends with [path]
+    REPORTERS["text"](problems, sys.stderr, args.lang, wants_colour(sys.stderr))
+    errors = sum(r.errors for r in records)
+    late = sum(1 for r in records if r.on_time is False)
+    sys.stderr.write(f"已核查 {len(records)} 份报告：{errors} 个错误，{sum(r.warnings for r in records)} 个警告，"
+                     f"{late} 份逾期；结果见 {args.output / 'index.html'}\n")
+    failing = errors or any(p.severity == "error" for p in problems)
+    return EXIT_FINDINGS if failing else EXIT_OK
