@@ -10,7 +10,6 @@ from __future__ import annotations
 import copy
 import random
 import shutil
-import sys
 from pathlib import Path
 
 import yaml
@@ -127,5 +126,12 @@ def generate(out: Path, count: int, years_per_agency: int = 5, seed: int = 2026)
 
 
 if __name__ == "__main__":
-    folder = generate(Path(sys.argv[1]), int(sys.argv[2]))
-    print(f"{int(sys.argv[2])} reports in {folder / 'reports'}")
+    import argparse
+
+    parser = argparse.ArgumentParser(prog="python -m bench.generate",
+                                     description="Write a synthetic project of consistent reports for benchmarks.")
+    parser.add_argument("folder", type=Path, help="where to write the project (made if missing)")
+    parser.add_argument("count", type=int, help="how many reports")
+    options = parser.parse_args()
+    folder = generate(options.folder, options.count)
+    print(f"{options.count} reports in {folder / 'reports'}")

@@ -258,10 +258,17 @@ class BuildResult:
     out_dir: Path
     problems: list[Diagnostic] = field(default_factory=list)  # of the build, not of one report (PDFs)
 
-    def save(self) -> None:
+    def save(self) -> list[Diagnostic]:
         """Record the build for the next one. Call it last, after any page that lists
-        `known`: a build killed before it then simply redoes the work."""
-        save_state(self.out_dir, self.known)
+        `known`: a build killed before it then simply redoes the work. A state that cannot be
+        written (full disk, no permission, a file where the folder should be) is a finding:
+        the next build then redoes everything."""
+        try:
+            save_state(self.out_dir, self.known)
+        except OSError as exc:
+            target = self.out_dir / STATE_FILE
+            return [Diagnostic(ERROR, "F005", {"target": str(target), "reason": exc.strerror or str(exc)}, str(target))]
+        return []
 
 
 def build_all(project: Project, files: list[Path], out_dir: Path, *, jobs: int | None = None,

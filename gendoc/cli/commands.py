@@ -121,7 +121,7 @@ def _build(project: Project, args) -> int:
         from gendoc.build.overview_pages import write_overview
 
         problems += write_overview(built.known, project.kinds, project.root / "templates", out_dir)
-    built.save()
+    problems += built.save()
     _emit(args, problems + [d for s in summaries for d in s.diagnostics])
     _summary(args, summaries, problems, "built", progress.started)
     return _exit_code(summaries, problems)

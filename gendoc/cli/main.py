@@ -5,6 +5,7 @@ Exit codes: 0 no errors (warnings are printed but do not fail), 1 findings, 2 us
 from __future__ import annotations
 
 import argparse
+import errno
 import os
 import sys
 from pathlib import Path
@@ -65,6 +66,7 @@ EXTRA_COMMANDS = _extra_commands()
 
 
 def main(argv: Sequence[str] | None = None) -> int:
+    _usable_streams()
     args = build_parser().parse_args(argv)
     from gendoc.cli import commands
 
@@ -72,5 +74,49 @@ def main(argv: Sequence[str] | None = None) -> int:
         return commands.run(args)
     except KeyboardInterrupt:
         return EXIT_INTERRUPTED
-    except BrokenPipeError:
+    except BrokenPipeError:  # the reader went away (`| head`): nothing more to say
+        _stdout_failed()
         return EXIT_FINDINGS
+    except OSError as exc:
+        # Every file gendoc reads or writes reports its own failures as findings; an error
+        # naming no file, of the kinds a full or lost output gives, is the output's.
+        if exc.filename is not None or exc.errno not in _OUTPUT_ERRORS:
+            raise
+        _stdout_failed()
+        sys.stderr.write(f"gendoc: 无法写出结果（cannot write the output）：{exc.strerror or exc}\n")
+        return EXIT_FINDINGS
+
+
+_OUTPUT_ERRORS = {errno.ENOSPC, errno.EIO, errno.EBADF, errno.EFBIG, errno.EDQUOT}
+
+
+def _usable_streams() -> None:
+    """Output that cannot go where it should must not end in a traceback: a closed stream
+    (`>&-`) becomes the null device, and a terminal that cannot show Chinese
+    (`PYTHONIOENCODING=ascii`) gets escapes (\\u6587) instead of an encoding error."""
+    for name in ("stdout", "stderr"):
+        stream = getattr(sys, name)
+        if stream is None:
+            setattr(sys, name, open(os.devnull, "w", encoding="utf-8"))
+        elif hasattr(stream, "reconfigure"):
+            try:
+                "中".encode(stream.encoding or "ascii")
+            except (UnicodeEncodeError, LookupError):
+                stream.reconfigure(errors="backslashreplace")
+
+
+def _stdout_failed() -> bool:
+    """Whether standard output cannot take what was written (a full disk: `>/dev/full`).
+    If so, it is pointed at the null device, so that the interpreter's last flush at exit
+    does not fail again."""
+    try:
+        sys.stdout.flush()
+        return False
+    except OSError:
+        try:
+            null = os.open(os.devnull, os.O_WRONLY)
+            os.dup2(null, sys.stdout.fileno())
+            os.close(null)
+        except (OSError, ValueError, AttributeError):
+            pass
+        return True

@@ -69,4 +69,7 @@ REPORTERS: dict[str, Callable[[Iterable[Diagnostic], TextIO, str, bool], None]] 
 def wants_colour(stream: TextIO) -> bool:
     import os
 
-    return hasattr(stream, "isatty") and stream.isatty() and "NO_COLOR" not in os.environ and sys.platform != "win32"
+    # NO_COLOR set at all (even empty) or a terminal that declares itself dumb: no colour.
+    if "NO_COLOR" in os.environ or os.environ.get("TERM") == "dumb" or sys.platform == "win32":
+        return False
+    return hasattr(stream, "isatty") and stream.isatty()

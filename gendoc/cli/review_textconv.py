@@ -5,6 +5,7 @@ import sys
 from pathlib import Path
 
 from gendoc.diagnostics import ERROR
+from gendoc.load.yaml_loader import DEFAULT_MAX_BYTES
 from gendoc.review.figure_diff import figure_lines
 from gendoc.build.project import Project
 
@@ -27,9 +28,15 @@ def run_textconv(project: Project, args) -> int:
             sys.stdout.flush()
 
     try:
-        raw = Path(args.file).read_bytes()
+        with open(args.file, "rb") as handle:
+            # Bounded: `gendoc textconv /dev/zero` (or a huge file) must end; a report is
+            # at most DEFAULT_MAX_BYTES, and git only needs to see that this is not one.
+            raw = handle.read(DEFAULT_MAX_BYTES + 1)
     except OSError as exc:
         write(f"# gendoc textconv: 无法读取文件（cannot read the file）: {exc.strerror or exc}\n")
+        return EXIT_OK
+    if len(raw) > DEFAULT_MAX_BYTES:
+        write(f"# gendoc textconv: 文件超过 {DEFAULT_MAX_BYTES} 字节，不是报告文件（too large for a report; not shown）\n")
         return EXIT_OK
     try:
         text, note = textconv(project, raw, args.lang)

@@ -130,6 +130,8 @@ class KindRegistry:
             meta: dict[str, Any] = yaml.load(manifest.read_text(encoding="utf-8"), Loader=_LOADER)
         except (OSError, yaml.YAMLError) as exc:
             raise KindError(f"{manifest}: {exc}") from exc
+        if not isinstance(meta, dict) or not isinstance(meta.get("id"), str) or not meta["id"]:
+            raise KindError(f"{manifest}: 缺少文档类型标识 id（missing the kind's id）")
         folder = manifest.parent
         schema_path = (folder / "schema.json").resolve()
         docs = self._all_documents()
