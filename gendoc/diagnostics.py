@@ -21,6 +21,10 @@ class Location:
     line: int = 0
     col: int = 0
     note: str = ""
+    note_en: str = ""  # the note in English, when it differs
+
+    def note_in(self, lang: str = "zh") -> str:
+        return self.note_en if lang == "en" and self.note_en else self.note
 
 
 @dataclass

@@ -82,7 +82,9 @@ def check_with_paths(kind, data: Any, file: str, sourcemap,
             continue  # the wrong type says it all: no "too large" for the same cell
         if error.validator == "type":
             out = [d for d in out if not (found and d.path == found[0].path and d.code in ("S004", "S005"))]
-        out.extend(found)
+        # jsonschema reports each missing key of an object as its own error, and each names
+        # the same object: one finding per missing key, not one per pair.
+        out.extend(d for d in found if d not in out)
         bad.add(path)
     out = _merge_misspellings(out)
     out.sort(key=Diagnostic.sort_key)
@@ -187,8 +189,20 @@ def _hint(value: Any, expected: str, index: SchemaIndex, path: tuple) -> tuple[s
             ascii_form = unicodedata.normalize("NFKC", value)
             return (f"——这是中文输入法打出的全角数字，请改为半角数字 {ascii_form}",
                     f" — full-width digits typed by a Chinese IME; type {ascii_form}")
-        if re.fullmatch(r"\s*[-+]?\d+(\.\d+)?\s*", value):
+        if re.fullmatch(r"\s*[-+]?[0-9]+(\.[0-9]+)?\s*", value):
             return ("——加了引号的数字是文字，请去掉引号", " — a quoted number is text; remove the quotes")
+        radix = re.fullmatch(r"0([xo])([0-9a-fA-F]+)", value.strip())
+        if radix:
+            try:
+                decimal = int(radix.group(2), 16 if radix.group(1) == "x" else 8)
+            except ValueError:
+                decimal = None
+            if decimal is not None:
+                return (f"——不接受十六进制或八进制写法，请写十进制数 {decimal}",
+                        f" — hexadecimal and octal are not accepted; write the decimal {decimal}")
+        if value.strip().isdecimal():  # digits of another script: ١٠, ༡༠
+            decimal = "".join(str(unicodedata.decimal(c)) for c in value.strip())
+            return (f"——这些不是半角阿拉伯数字，请改为 {decimal}", f" — these are not ASCII digits; type {decimal}")
         if value.lower() in _YAML11_WORDS:
             return ("——在本工具中 yes/no/on/off 是文字，不是数字或真假值", " — yes/no/on/off are text here")
     if isinstance(value, (Decimal, float)) and expected == "integer":

@@ -17,10 +17,17 @@ from gendoc.kind.labels import format_path, narrative_paths
 
 # Jinja blocks are data references, not literal figures: blank them out, keeping offsets.
 _JINJA = re.compile(r"\{\{.*?\}\}|\{%.*?%\}|\{#.*?#\}", re.S)
-# A number (ASCII or full-width digits, optional decimals) followed by a counting word.
+# A number followed by a counting word. The number: digits of any script (ASCII, full-width,
+# Arabic-Indic …) with optional decimals, circled or parenthesised digits (①, ⑿, ⒈, ❶, ㉑),
+# or Chinese numerals (四件, 十二件, 两千余条) — but not an ordinal (第一批), "each" (每一项,
+# 逐一) or a word in which 一 is no count (统一, 唯一, 同一, 单一, 万一); 一次性 and the
+# format's own "六个部分" (the parts of every report) are no figures either.
+_COUNTING = r"(件|条|项|个(?!部分)|人次|人|户|次(?!性)|家|份|篇|期|场|起|宗|万元|元|%|％|名|批|处)"
+_ENCLOSED = "\u2460-\u249b\u24ea-\u24ff\u2776-\u2793\u3251-\u325f\u32b1-\u32bf"
 _FIGURE = re.compile(
-    r"(?<![0-9A-Za-z_.０-９])([0-9０-９]+(?:[.．][0-9０-９]+)?)\s*"
-    r"(件|条|项|个|人次|人|户|次|家|份|篇|期|场|起|宗|万元|元|%|％|名|批|处)"
+    r"(?<![A-Za-z_.．\d])(\d+(?:[.．]\d+)?|[" + _ENCLOSED + r"]+)\s*" + _COUNTING
+    + r"|(?<![第每逐统唯同单万之零〇一二两三四五六七八九十百千亿])"
+    r"([零〇一二两三四五六七八九十百千万亿]*[零〇一二两三四五六七八九十][零〇一二两三四五六七八九十百千万亿]*)" + _COUNTING
 )
 
 

@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 from functools import lru_cache
 from typing import Any, Iterable, Iterator
 
-from gendoc.plaindata import dotted
+from gendoc.plaindata import dotted, get_path
 from gendoc.diagnostics import ERROR, Diagnostic, Location
 from gendoc.check.expressions import (
     Compiled, DivisionByZero, ExpressionError, Missing, Node, Ref, compiled, evaluate, is_number, parse, sides,
@@ -226,7 +226,8 @@ def _derive(ctx: RuleContext, rule: dict, bound: dict) -> list[Diagnostic]:
             {"rule": rule["id"], "title": rule.get("title", ""), "title_en": rule.get("title_en", rule.get("title", "")),
              "place": place, "stated": stated, "computed": computed},
             report.file, line, col, format_path(target),
-            [_location(ctx, Ref("data", p, None), "") for p in sources[:12]]))
+            [_location(ctx, ref, _term(ctx, ref))
+             for ref in (Ref("data", p, get_path(report.data, p)) for p in sources[:12])]))
     parent[target[-1]] = computed
     report.provenance[target] = text
     return findings
@@ -318,13 +319,15 @@ def _location(ctx: RuleContext, ref: Ref, note: str) -> Location:
     report = ctx.prev if ref.root == "prev" and ctx.prev is not None else ctx.current
     path = ref.path
     sources = report.sources(path) if path in report.provenance else None
+    note_en = note
     if sources:
         path = sources[0]
         lines = sorted({report.sourcemap.value(p)[0] for p in sources})
         span = f"{lines[0]}" if len(lines) == 1 else f"{lines[0]}–{lines[-1]}"
-        note = f"{note}（计算值，由第 {span} 行的数字得出）" if note else note
+        if note:
+            note, note_en = f"{note}（计算值，由第 {span} 行的数字得出）", f"{note} (computed from the figures on lines {span})"
     line, col = report.sourcemap.value(path)
-    return Location(report.file, line, col, note)
+    return Location(report.file, line, col, note, note_en if note_en != note else "")
 
 
 def _term(ctx: RuleContext, ref: Ref) -> str:

@@ -70,12 +70,19 @@ def _summary(args, results: list, extra: list[Diagnostic], verb: str, started: f
     if args.output_format != "text":
         return
     seconds = time.monotonic() - started if started is not None else None
+    # A build counts the reports it wrote (or found up to date), never one with errors:
+    # that one keeps its last good output, or has none.
+    done = len(results) if verb == "checked" else sum(1 for r in results if r.ok and r.outputs)
+    left = len(results) - done
     if args.lang == "en":
-        line = f"{len(results)} report(s) {verb}: {counts[ERROR]} error(s), {counts['warning']} warning(s)"
+        line = f"{done} report(s) {verb}"
+        line += f" ({left} not built: errors)" if left else ""
+        line += f": {counts[ERROR]} error(s), {counts['warning']} warning(s)"
         line += f" in {seconds:.1f} s" if seconds is not None else ""
     else:
         word = "已校验" if verb == "checked" else "已生成"
-        line = f"{word} {len(results)} 份报告：{counts[ERROR]} 个错误，{counts['warning']} 个警告"
+        line = f"{word} {done} 份报告" + (f"（{left} 份有错误，未生成）" if left else "")
+        line += f"：{counts[ERROR]} 个错误，{counts['warning']} 个警告"
         line += f"（用时 {seconds:.1f} 秒）" if seconds is not None else ""
     sys.stderr.write(line + "\n")
 

@@ -24,7 +24,7 @@ def text(diagnostics: Iterable[Diagnostic], out: TextIO, lang: str, colour: bool
             severity = f"{_COLOURS[d.severity]}{severity}{_RESET}"
         out.write(f"{_where(d)}: {severity}[{d.params.get('rule', d.code)}]: {d.message(lang)}\n")
         for loc in d.related:
-            note = f" {loc.note}" if loc.note else ""
+            note = f" {loc.note_in(lang)}" if loc.note_in(lang) else ""
             out.write(f"    {loc.file}:{loc.line}:{loc.col}:{note}\n")
 
 
@@ -33,7 +33,7 @@ def as_json(diagnostics: Iterable[Diagnostic], out: TextIO, lang: str, colour: b
         {
             "file": d.file, "line": d.line, "col": d.col, "severity": d.severity, "code": d.code,
             "rule": d.params.get("rule"), "path": d.path, "message": d.message(lang),
-            "related": [{"file": r.file, "line": r.line, "col": r.col, "note": r.note} for r in d.related],
+            "related": [{"file": r.file, "line": r.line, "col": r.col, "note": r.note_in(lang)} for r in d.related],
         }
         for d in diagnostics
     ]

@@ -136,8 +136,6 @@ _CONSTANTS: dict[str, Any] = {**_NULLS, **_BOOLS, **_SPECIAL_FLOATS}
 
 _NUMBER_START = frozenset("0123456789+-.")
 _INT = re.compile(r"[-+]?[0-9]+").fullmatch
-_OCT = re.compile(r"0o[0-7]+").fullmatch
-_HEX = re.compile(r"0x[0-9a-fA-F]+").fullmatch
 _FLOAT = re.compile(r"[-+]?(?:\.[0-9]+|[0-9]+(?:\.[0-9]*)?)(?:[eE][-+]?[0-9]+)?").fullmatch
 
 
@@ -148,11 +146,8 @@ def _number(s: str) -> Any:
             return int(s)
         except ValueError:  # more digits than sys.get_int_max_str_digits(): keep the text
             return s
-    if len(s) > 2 and s[0] == "0":
-        if s[1] == "o" and _OCT(s):
-            return int(s[2:], 8)
-        if s[1] == "x" and _HEX(s):
-            return int(s[2:], 16)
+    # YAML 1.2's 0o17 and 0x10 stay text: a figure is written in decimal, and a report
+    # that reads 0x10 as 16 would silently print a number nobody typed (S001 says so).
     if _FLOAT(s):
         return Decimal(s)
     return s
@@ -175,7 +170,7 @@ def _tagged_scalar(tag: str, s: str) -> Any:
     if name == "str":
         return s
     if name == "int":
-        if _INT(s) or _OCT(s) or _HEX(s):
+        if _INT(s):
             v = _number(s)
             return v if isinstance(v, int) else _MISSING
         return _MISSING

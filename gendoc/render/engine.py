@@ -524,7 +524,7 @@ def _render_layout(kind, data: dict, prev, fmt: str, data_file: str,
         code, params = classify(exc, context)
         if frames:
             inner, outer = frames[-1], frames[:-1]
-            related = [Location(f.filename, f.lineno or 0, 0, "调用处") for f in reversed(outer)]
+            related = [Location(f.filename, f.lineno or 0, 0, "调用处", "called from") for f in reversed(outer)]
             return None, [Diagnostic(ERROR, code, params, inner.filename, inner.lineno or 0, 1, "", related)]
         if isinstance(exc, TemplateNotFound):
             # The kind's own template is missing: point at the manifest that names it.

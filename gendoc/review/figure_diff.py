@@ -172,8 +172,9 @@ class ReportDiff:
 
 
 def finding_key(d: Diagnostic) -> tuple:
-    """A finding's identity across two versions: which rule, at which figure."""
-    return (d.params.get("rule") or d.code, d.path, str(d.params.get("key", "")))
+    """A finding's identity across two versions: which rule, at which figure (and, for a
+    figure typed into prose, which figure: one paragraph may hold many)."""
+    return (d.params.get("rule") or d.code, d.path, str(d.params.get("key", "")), str(d.params.get("figure", "")))
 
 
 def compare(old: ReportResult | None, new: ReportResult | None, name: str) -> ReportDiff:
@@ -239,7 +240,11 @@ def _finding_changes(old: ReportResult | None, new: ReportResult | None) -> list
         found: dict[tuple, Diagnostic] = {}
         if result is not None and result.report is not None:
             for d in result.diagnostics:
-                found.setdefault(finding_key(d), d)
+                key = finding_key(d)
+                n = 0  # the same finding twice (one figure typed twice in a paragraph) counts twice
+                while key + (n,) in found:
+                    n += 1
+                found[key + (n,)] = d
         return found
 
     before, after = keyed(old), keyed(new)
