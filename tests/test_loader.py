@@ -62,7 +62,7 @@ def test_core_schema_values(any_parser):
     assert d["h"] == "2020-01-01" and d["i"] == "2020-01-01T10:00:00"
     assert d["j"] is True and d["k"] is False
     assert d["l"] is None and d["m"] is None and d["n"] is None
-    assert d["o"] == 31 and d["p"] == 15
+    assert d["o"] == "0x1F" and d["p"] == "0o17"  # not decimal: text, which the schema refuses with a hint
     assert d["q"] == -12 and d["r"] == 7
     assert d["s"] == Decimal("1e3") and isinstance(d["s"], Decimal)
     assert d["t"] == Decimal("0.5")
@@ -90,10 +90,15 @@ def test_keys_are_text():
 
 def test_core_tags_are_honoured(any_parser):
     r = ok("a: !!str 010\nb: !!int '12'\nc: !!float 3\nd: !!bool 'true'\ne: !!null ''\n"
-           "f: !!map {x: 1}\ng: !!seq [1]\nh: !!int 0x10\n")
+           "f: !!map {x: 1}\ng: !!seq [1]\nh: !!int 0010\n")
     assert r.data == {"a": "010", "b": 12, "c": Decimal("3"), "d": True, "e": None,
-                      "f": {"x": 1}, "g": [1], "h": 16}
+                      "f": {"x": 1}, "g": [1], "h": 10}
     assert isinstance(r.data["c"], Decimal)
+
+
+def test_a_hexadecimal_int_is_refused(any_parser):
+    r = load_text("h: !!int 0x10\n", "t.yaml")
+    assert [d.code for d in r.diagnostics] == ["Y001"] and "0x10" in r.diagnostics[0].message()
 
 
 def test_unknown_tag_is_y012():
