@@ -148,8 +148,8 @@ def test_textconv_of_an_endless_file():
 
 def test_a_kind_without_an_id(project):
     manifest = project / "schemas" / "annual-report-2021" / "kind.yaml"
-    manifest.write_text("\n".join(l for l in manifest.read_text(encoding="utf-8").splitlines()
-                                  if not l.startswith("id:")) + "\n", encoding="utf-8")
+    manifest.write_text("\n".join(line for line in manifest.read_text(encoding="utf-8").splitlines()
+                                  if not line.startswith("id:")) + "\n", encoding="utf-8")
     code, _, err = gendoc("validate", "--root", str(project))
     assert code == 2
     assert f"{manifest}: 缺少文档类型标识 id（missing the kind's id）" in err

@@ -201,8 +201,8 @@ def _hint(value: Any, expected: str, index: SchemaIndex, path: tuple) -> tuple[s
                 return (f"——不接受十六进制或八进制写法，请写十进制数 {decimal}",
                         f" — hexadecimal and octal are not accepted; write the decimal {decimal}")
         if value.strip().isdecimal():  # digits of another script: ١٠, ༡༠
-            decimal = "".join(str(unicodedata.decimal(c)) for c in value.strip())
-            return (f"——这些不是半角阿拉伯数字，请改为 {decimal}", f" — these are not ASCII digits; type {decimal}")
+            ascii_digits = "".join(str(unicodedata.decimal(c)) for c in value.strip())
+            return (f"——这些不是半角阿拉伯数字，请改为 {ascii_digits}", f" — these are not ASCII digits; type {ascii_digits}")
         if value.lower() in _YAML11_WORDS:
             return ("——在本工具中 yes/no/on/off 是文字，不是数字或真假值", " — yes/no/on/off are text here")
     if isinstance(value, (Decimal, float)) and expected == "integer":

@@ -130,7 +130,8 @@ class KindRegistry:
             meta: dict[str, Any] = yaml.load(manifest.read_text(encoding="utf-8"), Loader=_LOADER)
         except (OSError, yaml.YAMLError) as exc:
             raise KindError(f"{manifest}: {exc}") from exc
-        if not isinstance(meta, dict) or not isinstance(meta.get("id"), str) or not meta["id"]:
+        kind_id = meta.get("id") if isinstance(meta, dict) else None
+        if not isinstance(kind_id, str) or not kind_id:
             raise KindError(f"{manifest}: 缺少文档类型标识 id（missing the kind's id）")
         folder = manifest.parent
         schema_path = (folder / "schema.json").resolve()
