@@ -64,7 +64,8 @@ def claim_specs(kind) -> list[ClaimSpec]:
     cached = kind.compiled.get("prose-claims")
     if cached is None:
         cached = kind.compiled["prose-claims"] = _load(kind)
-    return cached
+    specs: list[ClaimSpec] = cached
+    return specs
 
 
 def _load(kind) -> list[ClaimSpec]:
@@ -135,7 +136,7 @@ def _declared(index, steps: tuple) -> bool:
         if step == "*":
             break
         plain.append(step)
-    return index.exists(tuple(plain))
+    return bool(index.exists(tuple(plain)))
 
 
 def find_claims(specs: list[ClaimSpec], text: str) -> list[Claim]:
@@ -189,7 +190,7 @@ def place_of(index, verdict: Verdict) -> str:
     """The table cells a claim is judged against, named by their official labels."""
     paths = verdict.paths
     if len(paths) == 1:
-        return index.place(paths[0])
+        return str(index.place(paths[0]))
     return verdict.claim.spec.label
 
 

@@ -191,7 +191,7 @@ def _same(a: Any, b: Any) -> bool:
     """JSON equality: 1 and True differ, 1 and 1.0 agree."""
     if isinstance(a, bool) or isinstance(b, bool):
         return isinstance(a, bool) and isinstance(b, bool) and a == b
-    return a == b
+    return bool(a == b)
 
 
 def compile_gate(schema: dict, uri: str, documents: dict[str, dict]) -> Check | None:
@@ -205,4 +205,5 @@ def gate_for(kind) -> Check | None:
     """The kind's gate, compiled on first use (None when the schema needs jsonschema alone)."""
     if "gate" not in kind.compiled:
         kind.compiled["gate"] = compile_gate(kind.schema, kind.schema_uri, kind.documents)
-    return kind.compiled["gate"]
+    gate: Callable[[Any], bool] | None = kind.compiled["gate"]
+    return gate

@@ -61,7 +61,7 @@ def _place(index, data: dict, path: tuple) -> str:
     own = parent.get("label") if isinstance(parent, dict) else None
     if isinstance(own, str) and own and path[-1] != "label":
         place = f"{place}（{own}）"
-    return place
+    return str(place)
 
 
 def unknown_findings(kind, data: dict, file: str, sourcemap, unknown: list[tuple]) -> list[Diagnostic]:

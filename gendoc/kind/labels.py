@@ -79,7 +79,8 @@ class SchemaIndex:
     def cache(self, name: Any) -> dict:
         """A dict for other modules' answers derived from this schema alone (table shapes,
         units): it lives exactly as long as the index."""
-        return self._memo.setdefault(("#cache", name), {})
+        memo: dict[Any, Any] = self._memo.setdefault(("#cache", name), {})
+        return memo
 
     # -- queries ----------------------------------------------------------------------
     def get(self, path: Iterable, keyword: str, default: Any = None) -> Any:
@@ -135,7 +136,8 @@ class SchemaIndex:
         return names
 
     def title(self, path: Iterable) -> str | None:
-        return self.get(path, "title")
+        title = self.get(path, "title")
+        return title if isinstance(title, str) else None
 
     def chain(self, path: Iterable, data: Any = None, short: bool = False) -> list[str]:
         """Titles from the top of the document down to `path` — the one way gendoc names a
@@ -169,7 +171,7 @@ class SchemaIndex:
         short = self.get(path[:1], "x-short")
         if short:
             titles = titles[1:]
-            return short + ("".join(f"「{t}」" if i == 0 else f"/「{t}」" for i, t in enumerate(titles)))
+            return str(short) + ("".join(f"「{t}」" if i == 0 else f"/「{t}」" for i, t in enumerate(titles)))
         return "/".join(f"「{t}」" for t in titles)
 
 

@@ -49,7 +49,8 @@ class SourceMap:
         if entry is None:
             return _ROOT_POS
         value_pos, key_pos = entry
-        return key_pos if key_pos is not None else value_pos
+        position: tuple[int, int] = key_pos if key_pos is not None else value_pos
+        return position
 
     def has(self, path: Iterable) -> bool:
         """True when this exact path was recorded (no walking up)."""

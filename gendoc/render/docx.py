@@ -87,7 +87,7 @@ class _Base:
         """Character spacing (twips, negative) that puts `grid.chars` characters of `size`
         points on a line of the 版心: 28 × 3号 needs 15.8 pt a character, not 16."""
         pitch = self.core_width / self.layout["grid"]["chars"]  # twips
-        return min(0, math.floor(pitch - size * 20))
+        return min(0, math.floor(float(pitch) - size * 20))
 
     def _rpr(self, font: dict, bold: bool = False, condensed: bool = False) -> str:
         size = round(font["size"] * 2)
@@ -212,7 +212,7 @@ class _Base:
         refs = (qn("w:headerReference"), qn("w:footerReference"))
 
         def text(element) -> str:
-            return etree.tostring(element, encoding="unicode")
+            return str(etree.tostring(element, encoding="unicode"))
 
         def unlinked(landscape: bool) -> str:  # a later section: it inherits the footers
             copy_ = copy.deepcopy(sect_pr)
@@ -287,7 +287,7 @@ def _core_blob(doc) -> bytes:
     for tag in ("dcterms:created", "dcterms:modified", "cp:lastPrinted"):
         for old in part.findall(qn(tag)):
             part.remove(old)
-    return doc.part.package._core_properties_part.blob
+    return bytes(doc.part.package._core_properties_part.blob)
 
 
 def _table_ahead(blocks: list[Block], i: int) -> str | None:
@@ -304,8 +304,8 @@ def _table_ahead(blocks: list[Block], i: int) -> str | None:
 def _table_font_size(sizes: list, columns: int) -> float:
     for limit, size in sizes:
         if columns <= limit:
-            return size
-    return sizes[-1][1]
+            return float(size)
+    return float(sizes[-1][1])
 
 
 _HEADING_STYLES = {1: "Heading1", 2: "Heading2"}

@@ -128,7 +128,8 @@ def _markdown_html(text: str) -> str:
     plain = plain_paragraphs(text)
     if plain is not None:
         return plain
-    return _markdown_renderer().render(text).rstrip("\n")
+    rendered: str = _markdown_renderer().render(text)
+    return rendered.rstrip("\n")
 
 
 # Report prose is mostly plain paragraphs. When a text has nothing CommonMark could read as

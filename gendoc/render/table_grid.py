@@ -167,7 +167,8 @@ def shape_grid(index: SchemaIndex, table_key: str) -> Grid:
     memo = index.cache(("#shape", table_key))
     if "grid" not in memo:
         memo["grid"] = _shape(index, table_key)
-    return memo["grid"]
+    grid: Grid = memo["grid"]
+    return grid
 
 
 def split_slots(text: str) -> list[str]:
@@ -432,7 +433,8 @@ def _unit_key(index: SchemaIndex, row: tuple, key: str) -> str | None:
     if (row, key) not in memo:
         memo[(row, key)] = next((other for other in index.properties(row)
                                  if index.get(row + (other,), "x-unit-for") == key), None)
-    return memo[(row, key)]
+    found: str | None = memo[(row, key)]
+    return found
 
 
 def _detail_key(index: SchemaIndex, row: tuple, key: str) -> str | None:
@@ -441,7 +443,8 @@ def _detail_key(index: SchemaIndex, row: tuple, key: str) -> str | None:
     if (row, key) not in memo:
         memo[(row, key)] = next((other for other in index.properties(row)
                                  if index.get(row + (other,), "x-detail-for") == key), None)
-    return memo[(row, key)]
+    found: str | None = memo[(row, key)]
+    return found
 
 
 # -- column header trees (rows and columns layouts) ---------------------------------------
