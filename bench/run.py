@@ -104,6 +104,11 @@ def main() -> int:
                                                      for n in sizes) + " |")
     print()
     print("\n".join(loader_guards.table()))
+    print()
+    from bench import overview
+
+    agencies, years = (int(n) for n in os.environ.get("GENDOC_BENCH_OVERVIEW", "5000,5").split(","))
+    print("\n".join(overview.table(agencies, years)))
     return 0
 
 

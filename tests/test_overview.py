@@ -215,3 +215,21 @@ def test_a_warning_is_listed_as_such_and_a_failing_report_as_stale(project, tmp_
     # its last good pages are still linked, marked as the version that last passed
     assert listed[-1].endswith("HTML · Markdown（上次通过校验的版本）")
     capsys.readouterr()
+
+
+def test_one_change_renders_only_the_pages_that_show_it(project, tmp_path, monkeypatch):
+    from gendoc.build import overview_pages
+
+    out = tmp_path / "out"
+    assert build(project, out) == 0
+    rendered = []
+    real = overview_pages._Pages.agency
+    monkeypatch.setattr(overview_pages._Pages, "agency", lambda self, view: rendered.append(view.agency) or real(self, view))
+    assert build(project, out) == 0
+    assert rendered == []  # nothing changed: nothing rendered
+    report = project / "reports" / "sample-bureau" / "2022.yaml"
+    report.write_text(replace_once(report.read_text(encoding="utf-8"), "{name: 政策文件类, count: 24}",
+                                   "{name: 政策文件类, count: 25}"), encoding="utf-8")
+    assert build(project, out) == 0
+    assert rendered == ["sample-bureau"]
+    assert "本年新收申请" in (out / "sample-bureau" / "index.html").read_text(encoding="utf-8")

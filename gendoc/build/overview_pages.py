@@ -125,6 +125,8 @@ class _Pages:
             keep_trailing_newline=True, bytecode_cache=bytecode_cache(templates_dir.parent))
         self.grid_table = getattr(self.env.get_template("tables.html.j2").module, "grid_table")
         self.years_table = {base: _years_table(overview, base) for base in ("", "../")}
+        self.year_views = {v.year: v for v in overview.years}
+        self.agency_views = {v.agency: v for v in overview.agencies}
 
     def year(self, view: YearView, landing: bool) -> str:
         ov = self.overview
@@ -161,8 +163,8 @@ class _Pages:
         )
 
 
-def _inputs_digest(summaries: list, templates_dir: Path) -> str:
-    """What the pages depend on: every report's fingerprint and findings, the templates, the code."""
+def _shared_digest(summaries: list, templates_dir: Path) -> str:
+    """What every page depends on: the code, the templates, the report years and kinds."""
     from gendoc.build.incremental import code_digest
 
     h = hashlib.sha256(code_digest().encode())
@@ -170,50 +172,82 @@ def _inputs_digest(summaries: list, templates_dir: Path) -> str:
         for path in sorted((templates_dir / folder).rglob("*")):
             if path.is_file():
                 h.update(str(path.relative_to(templates_dir)).encode() + path.read_bytes())
-    for s in sorted(summaries, key=lambda s: s.file):
-        h.update(json.dumps([s.file, s.fingerprint, s.status, sorted(s.outputs)], ensure_ascii=False).encode())
+    h.update(json.dumps(sorted({(s.year or 0, s.kind_id or "") for s in summaries})).encode())
     return h.hexdigest()
 
 
-def overview_pages(summaries: list, kinds, templates_dir: Path, out_dir: Path) -> dict[str, str]:
-    """Every overview page: relative output path → HTML."""
-    overview = overview_of(summaries, kinds)
-    pages = _Pages(overview, templates_dir, out_dir)
-    out: dict[str, str] = {}
-    if not overview.years:
-        out["index.html"] = pages.env.get_template("empty.html.j2").render(base="", years=[])
+def _digest(shared: str, summaries: list) -> str:
+    """What a page shows of `summaries`: their fingerprints (content, kind, code), findings, outputs."""
+    h = hashlib.sha256(shared.encode())
+    for s in sorted(summaries, key=lambda s: s.file):
+        h.update(json.dumps([s.file, s.fingerprint, s.status, sorted(s.outputs), s.agency_name],
+                            ensure_ascii=False).encode())
+    return h.hexdigest()
+
+
+def overview_pages(summaries: list, kinds, templates_dir: Path, out_dir: Path,
+                   known: dict[str, str] | None = None) -> dict[str, tuple[str, str | None]]:
+    """Every overview page: relative output path → (digest of what it shows, HTML). A page whose
+    digest is the one in `known` (the last build's) is not rendered again: its HTML is None."""
+    known = known or {}
+    shared = _shared_digest(summaries, templates_dir)
+    everything = _digest(shared, summaries)
+    by_agency: dict[str, list] = {}
+    for s in summaries:
+        if s.year is not None:
+            by_agency.setdefault(s.agency, []).append(s)
+    built: list = []  # the overview and its renderer, worked out only when a page needs them
+
+    def pages() -> _Pages:
+        if not built:
+            built.append(_Pages(overview_of(summaries, kinds), templates_dir, out_dir))
+        return built[0]
+
+    out: dict[str, tuple[str, str | None]] = {}
+
+    def page(rel: str, digest: str, render) -> None:
+        out[rel] = (digest, None if known.get(rel) == digest else render())
+
+    if not by_agency:
+        page("index.html", everything, lambda: pages().env.get_template("empty.html.j2").render(base="", years=[]))
         return out
-    out["index.html"] = pages.year(overview.years[0], landing=True)
-    for view in overview.years:
-        out[year_page(view.year)] = pages.year(view, landing=False)
-    for agency in overview.agencies:
-        out["/".join(agency_page(agency.agency))] = pages.agency(agency)
+    years = [s.year for group in by_agency.values() for s in group]
+    # Every year from the first report to the newest has its page (overview_data.overview_of).
+    page("index.html", everything, lambda: pages().year(pages().overview.years[0], landing=True))
+    for year in range(max(years), min(years) - 1, -1):
+        page(year_page(year), everything,
+             lambda year=year: pages().year(pages().year_views[year], landing=False))
+    for agency in sorted(by_agency):
+        page("/".join(agency_page(agency)), _digest(shared, by_agency[agency]),
+             lambda agency=agency: pages().agency(pages().agency_views[agency]))
     return out
 
 
 def write_overview(summaries: list, kinds, templates_dir: Path, out_dir: Path) -> list[Diagnostic]:
-    """Write the overview pages (skipped when nothing they show changed); remove the ones gendoc
-    wrote before and no longer produces. Failures to write are findings, never exceptions."""
+    """Write the overview pages whose content changed (one report's change re-renders its
+    agency's page, its year's page and the landing page, not the thousands of others); remove
+    the pages gendoc wrote before and no longer produces. Failures to write are findings."""
     manifest_path = out_dir / MANIFEST
     try:
         old = json.loads(manifest_path.read_text(encoding="utf-8"))
-    except (OSError, ValueError):
-        old = {}
-    digest = _inputs_digest(summaries, templates_dir)
-    old_pages = old.get("pages", []) if isinstance(old, dict) else []
-    if old.get("digest") == digest and all((out_dir / p).is_file() for p in old_pages):
-        return []
-    pages = overview_pages(summaries, kinds, templates_dir, out_dir)
+        known = {rel: digest for rel, digest in old["pages"].items()
+                 if isinstance(rel, str) and isinstance(digest, str) and (out_dir / rel).is_file()}
+    except (OSError, ValueError, KeyError, TypeError, AttributeError):
+        known = {}
+    pages = overview_pages(summaries, kinds, templates_dir, out_dir, known)
     problems = []
-    for rel, text in pages.items():
+    for rel, (_, text) in pages.items():
+        if text is None:
+            continue
         target = out_dir / rel
         try:
             write_if_changed(target, text)
         except OSError as exc:
             problems.append(Diagnostic(ERROR, "F005", {"target": str(target), "reason": exc.strerror or str(exc)},
                                        str(target)))
-    for rel in old_pages:
-        if rel not in pages and isinstance(rel, str) and not os.path.isabs(rel) and ".." not in Path(rel).parts:
+            known.pop(rel, None)
+    for rel in known:
+        if rel not in pages and not os.path.isabs(rel) and ".." not in Path(rel).parts:
             target = out_dir / rel
             try:
                 target.unlink()
@@ -221,6 +255,11 @@ def write_overview(summaries: list, kinds, templates_dir: Path, out_dir: Path) -
                     target.parent.rmdir()
             except OSError:
                 pass  # already gone, or the folder holds other files: nothing to do
-    if not problems:
-        write_if_changed(manifest_path, json.dumps({"digest": digest, "pages": sorted(pages)}, ensure_ascii=False))
+    written = {rel: digest for rel, (digest, text) in pages.items()
+               if not any(p.params.get("target") == str(out_dir / rel) for p in problems)}
+    try:
+        write_if_changed(manifest_path, json.dumps({"pages": written}, ensure_ascii=False, sort_keys=True))
+    except OSError as exc:
+        problems.append(Diagnostic(ERROR, "F005", {"target": str(manifest_path), "reason": exc.strerror or str(exc)},
+                                   str(manifest_path)))
     return problems

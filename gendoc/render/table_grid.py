@@ -42,7 +42,7 @@ outputs (`flat()`: `FlatTable`s with flattened labels, e.g. "法人或其他组�
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from decimal import Decimal
 from typing import Any, Callable
 
@@ -72,6 +72,8 @@ class Cell:
     path: tuple = ()
     # corner | caption | head (column header) | group (row group label) | label (row label) | value
     role: str = "value"
+    id: str = ""            # header cells: the id that figure cells name in `headers`
+    headers: tuple = ()     # figure cells: every header cell over it, outermost first
 
 
 @dataclass(frozen=True)
@@ -265,7 +267,48 @@ def _shape(index: SchemaIndex, table_key: str) -> Grid:
         raise GridError(f"{table_key}: no x-layout of a known kind ({', '.join(LAYOUTS)}) in the schema")
     grid = LAYOUTS[layout["kind"]](_Builder(index, path, layout))
     _matrix(grid.rows(), grid.width)  # every row must fill the grid exactly
-    return grid
+    return _with_headers(grid)
+
+
+def _with_headers(grid: Grid) -> Grid:
+    """Ids on the header cells, and on every figure cell the ids of all the header cells it
+    sits under and beside, outermost first: a screen reader then announces a figure's full
+    path — 「三、本年度办理结果 / （三）不予公开 / 1.属于国家秘密 / 申请人情况 / 自然人」 — which
+    `scope` alone cannot express for merged, multi-level headers (WCAG technique H43).
+
+    Row headers are the label and group cells to the left in the figure's row; column headers
+    the head cells above it in its column, up to and including a sub-table's caption row."""
+    rows = grid.rows()
+    matrix = _matrix(rows, grid.width)
+    ids: dict[int, str] = {}
+    for row in rows:
+        for cell in row:
+            if cell.header and cell.role != "corner":
+                ids[id(cell)] = f"{grid.key}-h{len(ids) + 1}"
+    found: dict[int, tuple] = {}
+    for r, line in enumerate(matrix):
+        for c, cell in enumerate(line):
+            if cell.header or id(cell) in found:
+                continue
+            heads: list[Cell] = []
+            for left in line[:c]:
+                if left.role in ("group", "label") and all(left is not h for h in heads):
+                    heads.append(left)
+            above: list[Cell] = []
+            for rr in range(r - 1, -1, -1):
+                over = matrix[rr][c]
+                if over.role in ("head", "caption") and all(over is not h for h in above):
+                    above.insert(0, over)
+                    if over.role == "caption":
+                        break
+            found[id(cell)] = tuple(ids[id(h)] for h in heads + above)
+
+    def marked(row: list[Cell]) -> list[Cell]:
+        return [replace(cell, id=ids.get(id(cell), ""), headers=found.get(id(cell), ())) for cell in row]
+
+    return Grid(grid.key, grid.title, grid.short, grid.layout, grid.width,
+                [marked(row) for row in grid.header_rows], [marked(row) for row in grid.body_rows],
+                grid.flat_tables)
 
 
 def _fill(shape: Grid, report: _Figures) -> Grid:
@@ -278,7 +321,7 @@ def _fill(shape: Grid, report: _Figures) -> Grid:
             if cell.role == "value":
                 real = report.cell(cell)
                 texts[cell.text] = real.text
-                cell = real
+                cell = replace(real, headers=cell.headers)
             out.append(cell)
         return out
 
