@@ -89,7 +89,7 @@ def measure(agencies: int = 5000, years: int = 5) -> dict[str, float]:
         again = time.perf_counter()
         assert not write_overview(made, kinds, ROOT / "templates", work)
         one = time.perf_counter() - again
-        pages = [p for p in work.rglob("*.html")]
+        pages = list(work.rglob("*.html"))
         year_page = max(work.glob("index-*.html"), key=lambda p: p.stat().st_size)
         return {
             "reports": len(made), "seconds": seconds, "one": one, "pages": len(pages),
