@@ -29,11 +29,23 @@ def _text(raw: bytes, file: str, digest: str) -> SourceDocument:
     return read_text(raw, file, digest)
 
 
+def _docx(raw: bytes, file: str, digest: str) -> SourceDocument:
+    from gendoc.ingest.read_docx import read_docx
+
+    return read_docx(raw, file, digest)
+
+
+def _pdf(raw: bytes, file: str, digest: str) -> SourceDocument:
+    from gendoc.ingest.read_pdf import read_pdf
+
+    return read_pdf(raw, file, digest)
+
+
 READERS: dict[str, Callable[[bytes, str, str], SourceDocument]] = {
     ".html": _html, ".htm": _html, ".shtml": _html, ".xhtml": _html,
     ".txt": _text, ".text": _text, ".md": _text,
-    # Word and PDF have no reader yet: such a file is refused by its suffix (I005), not read
-    # by a module that does not exist
+    ".docx": _docx,
+    ".pdf": _pdf,
 }
 
 
