@@ -118,6 +118,8 @@ CATALOGUE: dict[str, tuple[str, str, str]] = {
     "K014": ("template missing or broken", "模板有误：{problem}", "template missing or broken: {problem}"),
     "K015": ("template reads missing data", "模板引用的数据不存在：{problem}", "the template reads data no report has: {problem}"),
     "K016": ("kind.yaml malformed", "kind.yaml 有误：{problem}", "kind.yaml is malformed: {problem}"),
+    "K017": ("migration names no declared place", "migrations.yaml 有误：{problem}",
+             "migrations.yaml names a place that does not exist: {problem}"),
     "K008": ("unbound placeholder", "规则 {rule_name} 用了 {{{name}}}，但 foreach 中没有定义 {name}",
              "rule {rule_name} uses {{{name}}} but its foreach does not define {name}"),
     # -- schema

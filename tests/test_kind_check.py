@@ -204,3 +204,20 @@ def test_kind_new_builds_a_sample_out_of_the_box(project, capsys, tmp_path):
 def test_kind_check_of_an_unknown_kind_is_a_usage_error(capsys):
     assert main(["kind", "check", "--root", str(ROOT), "nosuch-kind"]) == 2
     assert "未知的文档类型 nosuch-kind" in capsys.readouterr().err
+
+
+@pytest.mark.parametrize("old, new, words", [
+    ("table2.art20_1.*.new_made: table2.art20_1.*.issued", "table2.art20_1.*.new_mad: table2.art20_1.*.issued",
+     "旧格式 annual-report-2019 中没有"),
+    ("table2.art20_1.*.new_made: table2.art20_1.*.issued", "table2.art20_1.*.new_made: table2.art20_1.*.isued",
+     "本格式中没有"),
+    ("from: annual-report-2019", "from: annual-report-2018", "不是已有的文档类型"),
+])
+def test_a_migration_naming_a_place_that_does_not_exist(project, capsys, old, new, words):
+    migrations = project / "schemas" / "annual-report-2021" / "migrations.yaml"
+    text = migrations.read_text(encoding="utf-8").replace(old, new, 1)
+    migrations.write_text(text, encoding="utf-8")
+    status, found, out = kind_check(project, capsys, "annual-report-2021")
+    assert status == 2, out
+    assert [(int(f["line"]), f["code"]) for f in found] == [(line_of(text, new.split(":")[0] + ":"), "K017")], out
+    assert words in found[0]["message"]

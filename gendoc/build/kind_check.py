@@ -2,8 +2,9 @@
 
 One call per kind gathers what the stages know how to check — the manifest (kind.yaml, K016),
 the schema files (draft-07, titles, annotations: `check/schema_lint.py`), the rules
-(`check/rules_lint.py`, also run whenever a report of the kind is checked), the table layouts
-and templates (`render/kind_lint.py`) — each finding located in the kind's own file.
+(`check/rules_lint.py`), the table layouts and templates (`render/kind_lint.py`), the
+migration from the previous format (migrations.yaml, K017) — each finding located in the
+kind's own file.
 """
 from __future__ import annotations
 
@@ -29,6 +30,7 @@ def check_kind(project, kind) -> list[Diagnostic]:
     found += schema
     if not any(d.code == "K010" for d in schema):  # an invalid schema makes the rest guesswork
         found += lint_siblings(kind) + lint_rules(kind) + lint_layouts(kind) + lint_templates(kind)
+        found += lint_migrations(project, kind)
     return _here([_as_kind_problem(d) for d in found])
 
 
@@ -108,6 +110,45 @@ def lint_manifest(kind) -> list[Diagnostic]:
     outputs = meta.get("outputs")
     if not isinstance(outputs, dict) or not outputs:
         problem(("outputs",), "outputs 应列出每种输出格式的模板，如 {html: report.html.j2, md: report.md.j2}")
+    return found
+
+
+def lint_migrations(project, kind) -> list[Diagnostic]:
+    """migrations.yaml (how `gendoc new` moves a report from the previous format): `from` is a
+    kind, every old path is declared by it, every new path by this kind (K017)."""
+    from gendoc.check.rules_lint import undeclared
+    from gendoc.plaindata import dotted
+
+    file = kind.folder / "migrations.yaml"
+    if not file.is_file():
+        return []
+    loaded = load_file(file)
+    if not isinstance(loaded.data, dict):
+        return loaded.diagnostics
+    doc, where = loaded.data, loaded.sourcemap
+    found = list(loaded.diagnostics)
+
+    def problem(at: tuple, text: str, key: bool = True) -> None:
+        line, col = where.key(at) if key else where.value(at)
+        found.append(Diagnostic(ERROR, "K017", {"problem": text}, str(file), line, col, ".".join(map(str, at))))
+
+    old_kind = project.kinds.get(str(doc.get("from")))
+    if old_kind is None:
+        problem(("from",), f"from「{doc.get('from')}」不是已有的文档类型（可用：{'、'.join(project.kinds.ids())}）", key=False)
+        return found
+    for old, new in (doc.get("map") or {}).items():
+        why = undeclared(old_kind.index, dotted(str(old)))
+        if why:
+            problem(("map", old), f"旧格式 {old_kind.id} 中没有：{why}")
+        targets = new.values() if isinstance(new, dict) else [new]
+        for target in targets:
+            why = undeclared(kind.index, dotted(str(target)))
+            if why:
+                problem(("map", old), f"本格式中没有：{why}")
+    for old in doc.get("dropped") or {}:
+        why = undeclared(old_kind.index, dotted(str(old)))
+        if why:
+            problem(("dropped", old), f"旧格式 {old_kind.id} 中没有：{why}")
     return found
 
 

@@ -174,9 +174,13 @@ def _missing(kind, steps: tuple) -> str | None:
         if len(steps) == 2 and steps[1] in KIND_FIELDS:
             return None
         return f"「{'.'.join(map(str, steps))}」：kind. 之后只能是 {'、'.join(KIND_FIELDS)}"
-    data_steps = steps[1:] if steps and steps[0] in ROOTS else steps
+    return undeclared(kind.index, steps[1:] if steps and steps[0] in ROOTS else steps)
+
+
+def undeclared(index, steps: tuple) -> str | None:
+    """Why a data path names no place the schema declares (None when it does)."""
     failures: list[str] = []
-    if any(True for _ in _declared(kind.index, data_steps, (), failures)):
+    if any(True for _ in _declared(index, steps, (), failures)):
         return None
     return failures[0] if failures else f"「{'.'.join(map(str, steps))}」在 schema 中不存在"
 
