@@ -9,7 +9,7 @@ PY     := $(VENV)/bin/python
 STAMP  := $(VENV)/.installed-stamp
 OUT    ?= build
 
-.PHONY: build test test-slow check clean golden distclean fuzz bench mutation
+.PHONY: build test test-slow check clean golden golden-pages distclean fuzz bench mutation
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -47,6 +47,10 @@ fuzz: $(STAMP)
 ## bench: synthetic projects of 1,000 and 10,000 reports; prints the timing table
 bench: $(STAMP)
 	$(PY) -m bench.run
+
+## golden-pages: regenerate tests/golden/pages/ (the seed's printed pages; needs LibreOffice and poppler)
+golden-pages: $(STAMP)
+	$(PY) -m tests.page_images
 
 ## golden: regenerate the golden files of tests/golden/ (review the diff before committing)
 golden: $(STAMP)

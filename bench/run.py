@@ -47,10 +47,12 @@ def measure(count: int, work: Path) -> dict[str, float]:
     project = generate(work / f"p{count}", count)
     out = project / "build"
     figures: dict[str, float] = {}
-    seconds, rss, code = run(["build", "-o", str(out)], project)
+    # The rows below time HTML and Markdown, as they always have; Word and PDF have rows of their own.
+    text_only = ["--outputs", "html,md"]
+    seconds, rss, code = run(["build", "-o", str(out), *text_only], project)
     assert code == 0, f"the synthetic project must build cleanly (exit {code})"
     figures["full"], figures["rss"] = seconds, rss / 1024
-    figures["noop"] = best(3, ["build", "-o", str(out)], project)
+    figures["noop"] = best(3, ["build", "-o", str(out), *text_only], project)
     reports = sorted((project / "reports").rglob("*.yaml"))
     victim = reports[len(reports) // 2]
     text = victim.read_text(encoding="utf-8")
@@ -60,7 +62,7 @@ def measure(count: int, work: Path) -> dict[str, float]:
         flip[0] += 1
         victim.write_text(text.replace("（合成数据）", f"（合成数据{flip[0]}）", 1), encoding="utf-8")
 
-    figures["one"] = best(3, ["build", "-o", str(out)], project, before=change_one)
+    figures["one"] = best(3, ["build", "-o", str(out), *text_only], project, before=change_one)
     figures["validate1"] = best(5, ["validate", str(reports[0])], project)
     if count <= 1000:  # published pages read back: gendoc's own HTML of every report
         pages = work / f"pages{count}"
@@ -78,7 +80,26 @@ def measure(count: int, work: Path) -> dict[str, float]:
 
         page = pages / f"{reports[0].parent.name}-{reports[0].stem}.html"
         figures["import1"] = best(5, ["import", str(page), "-o", str(target)], project, before=fresh_target)
+    if count <= PAGED_UP_TO:
+        figures.update(measure_paged(project, count))
     return figures
+
+
+PAGED_UP_TO = int(os.environ.get("GENDOC_BENCH_PAGED_UP_TO", "1000"))
+
+
+def measure_paged(project: Path, count: int) -> dict[str, float]:
+    """Word and PDF: full builds into empty folders with one more format each; the extra
+    time divided by the number of reports is what each format costs a report (wall time,
+    every core used: Word files in the build's workers, PDFs in one LibreOffice per core)."""
+    text = run(["build", "-o", str(project / "b-text"), "--outputs", "html,md"], project)[0]
+    docx, _, code = run(["build", "-o", str(project / "b-docx"), "--outputs", "html,md,docx"], project)
+    assert code == 0
+    every, _, code = run(["build", "-o", str(project / "b-all"), "--outputs", "html,md,docx,pdf"], project)
+    assert code == 0
+    pdfs = len(list((project / "b-all").rglob("*.pdf")))
+    assert pdfs == count, f"{pdfs} PDFs for {count} reports (is LibreOffice installed?)"
+    return {"docx_ms": (docx - text) / count * 1000, "pdf_ms": (every - docx) / count * 1000, "all4": every}
 
 
 def main() -> int:
@@ -98,6 +119,9 @@ def main() -> int:
         ("peak RSS of the largest process", "rss", "≤ 200 MB at 10,000", "{:.0f} MB"),
         ("`gendoc audit` of the reports' saved HTML pages", "audit", "≤ 15 s at 1,000", "{:.2f} s"),
         ("`gendoc import` of one page (whole command)", "import1", "≤ 0.5 s", "{:.2f} s"),
+        ("Word (公文 layout), per report", "docx_ms", "≤ 20 ms", "{:.1f} ms"),
+        ("PDF (LibreOffice, batches), per report", "pdf_ms", "≤ 150 ms", "{:.0f} ms"),
+        ("full build, all four formats (HTML, Markdown, Word, PDF)", "all4", "reported", "{:.1f} s"),
     ]
     for label, key, target, fmt in rows:
         print(f"| {label} | {target} | " + " | ".join(fmt.format(results[n][key]) if key in results[n] else "—"
