@@ -19,8 +19,10 @@ def regenerate() -> int:
         code = main(["build", "--root", str(ROOT), "-o", tmp, "--force", "--outputs", "html,md,docx"])
         if code != 0:
             return code
-        if GOLDEN.exists():
-            shutil.rmtree(GOLDEN)
+        if GOLDEN.exists():  # the printed pages (tests/golden/pages/) are make golden-pages's
+            for folder in GOLDEN.iterdir():
+                if folder.name != "pages":
+                    shutil.rmtree(folder) if folder.is_dir() else folder.unlink()
         for path in sorted(Path(tmp).rglob("*")):
             if path.suffix in (".html", ".md") and path.parent != Path(tmp):  # not the index
                 target = GOLDEN / path.relative_to(tmp)
