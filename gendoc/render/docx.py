@@ -230,12 +230,20 @@ class _Base:
         body.append(sect_pr)
         self.head, self.tail = whole.split("<!--gendoc-body-->")
 
-    def _static_parts(self) -> list[tuple[str, bytes | None]]:
+    def _static_parts(self) -> bytes:
+        """A zip of every part but the report's own two, compressed once: each report's file
+        is this zip with its body and title appended (compressing the styles, theme and
+        settings again for every report cost more than writing the report)."""
+        saved = io.BytesIO()
+        self.doc.save(saved)
         buffer = io.BytesIO()
-        self.doc.save(buffer)
-        with zipfile.ZipFile(buffer) as archive:
-            return [(name, None if name in (_DOCUMENT_PART, _CORE_PART) else archive.read(name))
-                    for name in archive.namelist()]
+        with zipfile.ZipFile(saved) as source, zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
+            for name in source.namelist():
+                if name not in (_DOCUMENT_PART, _CORE_PART):
+                    info = zipfile.ZipInfo(name, _FIXED_TIME)
+                    info.compress_type = zipfile.ZIP_DEFLATED
+                    archive.writestr(info, source.read(name))
+        return buffer.getvalue()
 
     # -- one report ------------------------------------------------------------------------
     def write(self, blocks: list[Block], grid: Callable[[str], Grid], title: str) -> bytes:
@@ -270,10 +278,10 @@ class _Base:
         return table_xml(g, width, size, twips(self.layout["tables"].get("cell_margin", 1)))
 
     def _zip(self, document: bytes, core: bytes) -> bytes:
-        buffer = io.BytesIO()
-        with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
-            for name, blob in self.static:
-                data = document if name == _DOCUMENT_PART else core if name == _CORE_PART else blob or b""
+        buffer = io.BytesIO(self.static)
+        buffer.seek(0, io.SEEK_END)
+        with zipfile.ZipFile(buffer, "a", zipfile.ZIP_DEFLATED) as archive:
+            for name, data in ((_DOCUMENT_PART, document), (_CORE_PART, core)):
                 info = zipfile.ZipInfo(name, _FIXED_TIME)
                 info.compress_type = zipfile.ZIP_DEFLATED
                 archive.writestr(info, data)

@@ -46,9 +46,15 @@ _SPACE = re.compile(r"\s+")
 _CJK_GAP = re.compile(r"(?<=[\u3000-\u9fff\uff00-\uffef]) (?=[\u3000-\u9fff\uff00-\uffef])")
 
 
+# A drawn table's cells are never read (the writer draws the grid): they are cut out before
+# parsing, which is most of the page's tags. gendoc's tables hold no tables.
+_GRID_TABLE = re.compile(r'(<table\b[^>]*\bdata-grid="[^"]*"[^>]*>).*?</table>', re.S)
+_HEAD = re.compile(r"<head\b.*?</head>", re.S)
+
+
 def page_blocks(html: str) -> list[Block]:
     parser = _Parser()
-    parser.feed(html)
+    parser.feed(_GRID_TABLE.sub(r"\1</table>", _HEAD.sub("", html, count=1)))
     parser.close()
     parser.flush()
     return parser.blocks
