@@ -68,7 +68,7 @@ MUTANTS = [
            "            summary.outputs = old.outputs", "            pass",
            ("tests/test_builder.py", "tests/test_safety.py"), "a failing report forgets its old outputs"),
     Mutant("M09", "gendoc/build/incremental.py",
-           "\n                and not any(d.code in RETRIED for d in old.diagnostics)):", "):",
+           "        return not any(d.code in NOT_REPLAYED for d in self.diagnostics)", "        return True",
            ("tests/test_safety.py",), "an output that could not be written is not tried again"),
     Mutant("M10", "gendoc/build/incremental.py",
            "_digest_files(kind.source_files()) if kind else", '"kind" if kind else',
@@ -83,7 +83,7 @@ MUTANTS = [
     # -- reporters
     Mutant("M13", "gendoc/cli/reporters.py",
            "        message = _escape_data(d.message(lang))", "        message = d.message(lang)", ("tests/test_cli.py",), "GitHub annotation escaping removed"),
-    Mutant("M14", "gendoc/cli/reporters.py", ' and "NO_COLOR" not in os.environ', "",
+    Mutant("M14", "gendoc/cli/reporters.py", 'if "NO_COLOR" in os.environ or os.environ.get', "if os.environ.get",
            ("tests/test_cli.py",), "NO_COLOR ignored"),
     # -- rendering
     Mutant("M15", "gendoc/render/engine.py",

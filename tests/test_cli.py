@@ -94,6 +94,7 @@ def test_colour_only_on_a_terminal_and_never_with_no_color(monkeypatch):
             return True
 
     monkeypatch.delenv("NO_COLOR", raising=False)
+    monkeypatch.setenv("TERM", "xterm-256color")
     assert wants_colour(Terminal()) is True
     assert wants_colour(io.StringIO()) is False
     monkeypatch.setenv("NO_COLOR", "1")
