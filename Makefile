@@ -29,7 +29,7 @@ check: $(STAMP)
 test: $(STAMP)
 	$(PY) -m ruff check gendoc tests bench
 	$(PY) -m mypy
-	$(PY) -m pytest
+	$(PY) -m pytest -n auto
 
 ## test-slow: the browser and office tests (headless Chromium: overview filters, live preview, accessibility;
 ##            LibreOffice and poppler: the PDF; LibreOffice Calc: a re-saved fill-in workbook)
