@@ -14,6 +14,7 @@ from __future__ import annotations
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from gendoc.build.atomic_write import write_if_changed
 from gendoc.diagnostics import ERROR, WARNING, Diagnostic
 
 if TYPE_CHECKING:
@@ -63,7 +64,7 @@ def make_pdfs(project, summaries: list, out_dir: Path, jobs: int) -> list[Diagno
     for other in list(layouts.values())[1:]:
         layout = {**layout, "fonts": {**layout["fonts"], **{f"{k}@": v for k, v in other["fonts"].items()}}}
     cache = Path(project.root) / ".gendoc-cache"
-    results = pdf.convert([pair for _, pair in wanted.values()], layout, cache, jobs)
+    results = pdf.convert([pair for _, pair in wanted.values()], layout, cache, write_if_changed, jobs)
     findings = []
     for target, error in results.items():
         summary, (docx, _) = wanted[target]

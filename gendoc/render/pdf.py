@@ -1,7 +1,7 @@
 """PDF: the Word file (gendoc.render.docx) printed by LibreOffice, many reports at once.
 
     engine_problem() -> (reason, fix) | None      what is missing on this machine, if anything
-    convert(pairs, layout, cache, jobs) -> {target: error | None}
+    convert(pairs, layout, cache, write, jobs) -> {target: error | None}
 
 Why LibreOffice and not WeasyPrint (measured on the 2-core development machine, the seed
 report, docs/architecture.md): the PDF is then the Word file's own layout — the 公文 page,
@@ -25,12 +25,12 @@ import subprocess
 import tempfile
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
+from typing import Callable
 from xml.sax.saxutils import escape
 
-# Outputs get the permissions a plain open() would give (read once: umask is process-wide).
-_UMASK = os.umask(0)
-os.umask(_UMASK)
-_MODE = 0o666 & ~_UMASK
+# Where a PDF lands is the build stage's business: `convert` is given the build's atomic
+# writer (`write(target, data)`) instead of keeping a second copy of it here.
+Write = Callable[[Path, bytes], object]
 INSTALL = "sudo apt-get install -y --no-install-recommends libreoffice-writer-nogui fonts-noto-cjk"
 INSTALL_FONTS = "sudo apt-get install -y fonts-noto-cjk"
 
@@ -92,10 +92,10 @@ def fontconfig_file(layout: dict, cache: Path) -> Path:
     return path
 
 
-def convert(pairs: list[tuple[Path, Path]], layout: dict, cache: Path, jobs: int = 1,
+def convert(pairs: list[tuple[Path, Path]], layout: dict, cache: Path, write: Write, jobs: int = 1,
             timeout: float = 600) -> dict[Path, str | None]:
-    """Each (docx, target pdf) converted; the PDF replaces its target atomically. Returns
-    target → None, or the reason it was not written."""
+    """Each (docx, target pdf) converted; each PDF is handed to `write`, which replaces its
+    target atomically. Returns target → None, or the reason it was not written."""
     program = soffice()
     results: dict[Path, str | None] = {}
     if not pairs:
@@ -107,13 +107,13 @@ def convert(pairs: list[tuple[Path, Path]], layout: dict, cache: Path, jobs: int
     jobs = max(1, min(jobs, len(pairs) // 8))
     batches = [pairs[i::jobs] for i in range(jobs)]
     with ThreadPoolExecutor(jobs) as pool:
-        for done in pool.map(lambda ib: _batch(program, ib[1], fonts, cache / f"libreoffice-{ib[0]}", timeout),
+        for done in pool.map(lambda ib: _batch(program, ib[1], fonts, cache / f"libreoffice-{ib[0]}", write, timeout),
                              enumerate(batches)):
             results.update(done)
     return results
 
 
-def _batch(program: str, pairs: list[tuple[Path, Path]], fonts: Path, profile: Path,
+def _batch(program: str, pairs: list[tuple[Path, Path]], fonts: Path, profile: Path, write: Write,
            timeout: float) -> dict[Path, str | None]:
     """One LibreOffice run for a batch. Files are linked under unique names first: reports
     of different agencies share file names (2020.docx)."""
@@ -141,15 +141,9 @@ def _batch(program: str, pairs: list[tuple[Path, Path]], fonts: Path, profile: P
             if not made.is_file() or made.stat().st_size == 0:
                 results[target] = failure or "LibreOffice 未输出 PDF"
                 continue
-            target.parent.mkdir(parents=True, exist_ok=True)
-            fd, staged = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=target.parent)
-            os.close(fd)
             try:
-                shutil.copyfile(made, staged)
-                os.chmod(staged, _MODE)
-                os.replace(staged, target)
+                write(target, made.read_bytes())
             except OSError as exc:
-                Path(staged).unlink(missing_ok=True)
                 results[target] = exc.strerror or str(exc)
                 continue
             results[target] = None
