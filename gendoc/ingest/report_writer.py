@@ -23,7 +23,8 @@ def report_text(imp: Imported, source_name: str) -> str:
         f"# yaml-language-server: $schema=../../schemas/{kind.id}/schema.json",
         f"# 由 gendoc import 从已发布的报告导入：{source_name}",
         f"# 原文件 SHA-256：{imp.source.digest}",
-        "# 合计（总计列、（七）总计、表四总计）不写入本文件，由 gendoc 计算；原文的合计已与计算结果核对。",
+        # Which figures are totals is the kind's data (x-derived), so the note names none.
+        "# 合计等由规则计算的数字不写入本文件，由 gendoc 计算；原文给出的合计已与计算结果核对。",
     ]
     missing = [f.path for m in table_models(kind.index) for f in m.figures()
                if not f.derived and f.path not in imp.readings]
