@@ -88,6 +88,10 @@ def test_seed_into_2021_crosses_the_format_change(project, capsys):
     assert data["table2"]["art20_1"]["normative"] == {"issued": None, "repealed": None, "in_force": None}
     assert data["table2"]["art20_5"] == {"licensing": {"decisions": None}}
     assert "art20_9" not in data["table2"]
+    # the comments after the removed 第二十条第（九）项 head table 三: they stay, above it
+    kept = [line for line in seed_text.splitlines() if line.startswith("#") and "yaml-language-server" not in line]
+    assert [line for line in kept if line not in text.splitlines()] == []
+    assert text.index("# 三、收到和处理政府信息公开申请情况\n# Columns:") < text.index("\ntable3:")
     assert list(data["table3"]["results"]["other"]) == ["no_correction", "no_fee", "other"]
     assert "      other: {natural: ~, commercial: ~, research: ~, social: ~, legal: ~, org_other: ~}  # 3.其他" in text
     # the narrative's reference moved to the 2021 figure
@@ -197,3 +201,21 @@ def test_the_migration_moves_figures_too():
     assert doc["table3"]["results"]["other"]["other"]["natural"] == 4
     assert migration.narrative_path(("table3", "results", "other", "total")) == \
            ("table3", "results", "other_total", "total")
+
+
+def test_removing_an_item_keeps_the_comment_lines_that_follow_it():
+    # ruamel files a comment under the item it follows; removing that item must not take
+    # the comments that introduce the next one — only the item's own end-of-line comment
+    doc = round_trip.load(
+        "table:\n"
+        "  gone: {a: 1}   # 旧行\n"
+        "  # 下一行的说明\n"
+        "  kept: {a: 2}\n"
+        "block:\n"
+        "  inner:\n"
+        "    x: 1   # 旧格\n"
+        "# 表三\n"
+        "table3: 1\n")
+    round_trip.remove_key(doc["table"], "gone")
+    round_trip.remove_key(doc, "block")
+    assert round_trip.dump(doc) == "table:\n  # 下一行的说明\n  kept: {a: 2}\n# 表三\ntable3: 1\n"

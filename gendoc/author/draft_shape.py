@@ -18,7 +18,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
-from gendoc.author.round_trip import block_map, flow_map, key_line
+from gendoc.author.round_trip import block_map, flow_map, key_line, remove_key
 from gendoc.check.unknown_figures import may_be_unknown
 
 
@@ -41,7 +41,7 @@ def move_figures(doc: Any, migration, index) -> None:
         parent[new[-1]] = value
         old_parent = _get(doc, path[:-1])
         if isinstance(old_parent, dict) and path[-1] in old_parent:
-            del old_parent[path[-1]]
+            remove_key(old_parent, path[-1])
 
 
 def shape(doc: Any, index, path: tuple = ()) -> list[Removed]:
@@ -83,12 +83,12 @@ def _shape_map(node: Any, index, path: tuple, removed: list[Removed]) -> None:
         sub = path + (key,)
         if key in declared:
             if index.get(sub, "x-derived"):
-                del node[key]
+                remove_key(node, key)
                 continue
         elif extra is False:  # a closed object: the key has no place in this format
             where = key_line(node, key) or (0, 0)
             removed.append(Removed(sub, *where))
-            del node[key]
+            remove_key(node, key)
             continue
         node[key] = _shape_value(node[key], index, sub, removed)
     in_table = bool(path) and index.get(path[:1], "x-layout") is not None

@@ -20,6 +20,8 @@ from typing import Any
 
 from ruamel.yaml import YAML
 from ruamel.yaml.comments import CommentedMap, CommentedSeq
+from ruamel.yaml.error import CommentMark
+from ruamel.yaml.tokens import CommentToken
 
 
 def _yaml() -> YAML:
@@ -81,3 +83,62 @@ def insert_after(node: CommentedMap, after: str, key: str, value: Any) -> None:
     keys = list(node.keys())
     position = keys.index(after) + 1 if after in keys else 0
     node.insert(position, key, value)
+
+
+def remove_key(node: CommentedMap, key: Any) -> None:
+    """Delete `key` but keep the full-line comments that follow its value.
+
+    ruamel files a comment line under the item it follows, not the one it precedes: the
+    comment above `keep:` in `drop: 1 / # about keep / keep: 2` lives in `drop`'s slot and
+    would vanish with it. The removed item's own end-of-line comment goes with it; the lines
+    after it move to the end of the item before (or, for the first key, above the next one).
+    """
+    keys = list(node.keys())
+    holder, slot = _last_item(node, key)
+    lines = _comment_lines(holder, slot)
+    del node[key]
+    if not lines:
+        return
+    position = keys.index(key)
+    if position > 0:
+        _append_comment(*_last_item(node, keys[position - 1]), lines)
+    elif len(keys) > 1:
+        # above the next key: ruamel keeps a comment before a mapping's first key on the node
+        node.yaml_set_comment_before_after_key(
+            keys[1], before="\n".join(line.strip().lstrip("#").strip() for line in lines),
+            indent=_indent(lines[0]))
+
+
+def _last_item(node: Any, key: Any) -> tuple[Any, Any]:
+    """The (container, key) whose comment slot holds what follows `node[key]`'s whole block."""
+    value = node[key]
+    while isinstance(value, (CommentedMap, CommentedSeq)) and len(value) and not value.fa.flow_style():
+        node, key = value, (len(value) - 1 if isinstance(value, CommentedSeq) else list(value)[-1])
+        value = node[key]
+    return node, key
+
+
+def _comment_lines(holder: Any, key: Any) -> list[str]:
+    """The full-line comments after the item (its own end-of-line comment left out)."""
+    slots = holder.ca.items.get(key)
+    token = slots[2] if slots and len(slots) > 2 else None
+    if token is None:
+        return []
+    text = token.value
+    # the first line is the item's own end-of-line comment unless the text starts a new line
+    rest = text.split("\n")[1:]
+    return [line for line in rest if line.strip().startswith("#")]
+
+
+def _append_comment(holder: Any, key: Any, lines: list[str]) -> None:
+    slots = holder.ca.items.setdefault(key, [None, None, None, None])
+    extra = "\n".join(lines) + "\n"
+    if slots[2] is None:
+        slots[2] = CommentToken("\n" + extra, CommentMark(0), None)
+    else:
+        text = slots[2].value
+        slots[2].value = (text if text.endswith("\n") else text + "\n") + extra
+
+
+def _indent(line: str) -> int:
+    return len(line) - len(line.lstrip(" "))
