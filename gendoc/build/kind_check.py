@@ -14,6 +14,7 @@ import os
 from dataclasses import asdict
 from pathlib import Path
 
+from gendoc.build.atomic_write import write_if_changed
 from gendoc.build.report_files import relative_to_cwd as relative_to_here
 from gendoc.diagnostics import ERROR, Diagnostic, Location, is_kind_problem
 from gendoc.load.yaml_loader import load_file
@@ -50,11 +51,8 @@ def cached_check_kind(project, kind) -> list[Diagnostic]:
         pass
     found = check_kind(project, kind)
     try:
-        folder.mkdir(parents=True, exist_ok=True)
-        tmp = cache.with_suffix(f".{os.getpid()}.tmp")
-        tmp.write_text(json.dumps({"digest": digest, "findings": [asdict(d) for d in found]}, ensure_ascii=False,
-                                  default=str), encoding="utf-8")
-        os.replace(tmp, cache)
+        write_if_changed(cache, json.dumps({"digest": digest, "findings": [asdict(d) for d in found]},
+                                           ensure_ascii=False, default=str))
     except OSError:
         pass  # a read-only checkout only costs time
     return found
