@@ -233,3 +233,16 @@ def test_one_change_renders_only_the_pages_that_show_it(project, tmp_path, monke
     assert build(project, out) == 0
     assert rendered == ["sample-bureau"]
     assert "本年新收申请" in (out / "sample-bureau" / "index.html").read_text(encoding="utf-8")
+
+
+def test_every_overview_page_links_the_one_shared_stylesheet(project, tmp_path):
+    out = tmp_path / "out"
+    assert build(project, out) == 0
+    css = (out / "gendoc-overview.css").read_text(encoding="utf-8")
+    assert ".overview" in css and "@media print" in css  # the overview's rules and the reports'
+    pages = [out / "index.html", out / "index-2022.html", out / "sample-bureau" / "index.html"]
+    for path in pages:
+        text = path.read_text(encoding="utf-8")
+        assert "<style" not in text, path  # not repeated in every page
+    assert '<link rel="stylesheet" href="gendoc-overview.css">' in pages[0].read_text(encoding="utf-8")
+    assert '<link rel="stylesheet" href="../gendoc-overview.css">' in pages[2].read_text(encoding="utf-8")

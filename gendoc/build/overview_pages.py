@@ -27,6 +27,9 @@ from gendoc.render.filters import num, pct, signed
 from gendoc.render.table_grid import build_grid
 
 MANIFEST = ".gendoc-overview.json"
+# One stylesheet for every overview page: inlined, its ~25 KB were repeated in each of the
+# thousands of agency pages of a large region (125 MB of CSS at 5,000 agencies).
+STYLESHEET = "gendoc-overview.css"
 FORMAT_LABELS = {"html": "HTML", "md": "Markdown", "docx": "Word", "pdf": "PDF"}
 
 
@@ -128,6 +131,11 @@ class _Pages:
         self.year_views = {v.year: v for v in overview.years}
         self.agency_views = {v.agency: v for v in overview.agencies}
 
+    def stylesheet(self) -> str:
+        """The reports' own stylesheet (one font stack for every page gendoc writes) and the
+        overview's additions."""
+        return "".join(self.env.get_template(name).render() for name in ("report.css", "overview.css"))
+
     def year(self, view: YearView, landing: bool) -> str:
         ov = self.overview
         charts: list[tuple[str, str]] = []
@@ -208,6 +216,7 @@ def overview_pages(summaries: list, kinds, templates_dir: Path, out_dir: Path,
     def page(rel: str, digest: str, render) -> None:
         out[rel] = (digest, None if known.get(rel) == digest else render())
 
+    page(STYLESHEET, shared, lambda: pages().stylesheet())
     if not by_agency:
         page("index.html", everything, lambda: pages().env.get_template("empty.html.j2").render(base="", years=[]))
         return out
