@@ -149,19 +149,26 @@ def match_row(label: str, context: set[str], model: TableModel) -> tuple[RowSpec
     exact = [r for r in model.rows if r.keys and r.keys[-1] == key]
     if exact:
         return _by_context(exact, context), ""
-    scored = []
-    for r in model.rows:
-        if not r.keys:
-            continue
-        ratio = difflib.SequenceMatcher(None, key, r.keys[-1]).ratio()
-        if ratio >= FUZZY:
-            scored.append((ratio, r))
-    if not scored:
+    top = _closest_rows(key, model)
+    if not top:
         return None, ""
-    scored.sort(key=lambda x: -x[0])
-    top = [r for ratio, r in scored if ratio == scored[0][0]]
     row = _by_context(top, context)
     return row, f"标签「{label}」按「{row.title}」读取"
+
+
+def _closest_rows(key: str, model: TableModel) -> list[RowSpec]:
+    """The rows whose label is most like `key` (at least FUZZY alike), remembered by the model."""
+    memo = model.closest
+    if key not in memo:
+        scored = []
+        for r in model.rows:
+            if r.keys:
+                ratio = difflib.SequenceMatcher(None, key, r.keys[-1]).ratio()
+                if ratio >= FUZZY:
+                    scored.append((ratio, r))
+        best = max((ratio for ratio, _ in scored), default=None)
+        memo[key] = [r for ratio, r in scored if ratio == best]
+    return memo[key]
 
 
 def _by_context(rows: list[RowSpec], context: set[str]) -> RowSpec:
@@ -206,13 +213,14 @@ def _read_grid(table: Table, model: TableModel, out: TableReading) -> None:
     last_was_data = False
     context: set[str] = set()
     one_row = len(model.rows) == 1 and not model.rows[0].keys
+    column_keys = model.column_keys
     for row in table.rows:
         kinds = [_class(c) for c in row]
         labels = _distinct([c for c, k in zip(row, kinds) if k == "label"])
         # flattened tables (Markdown, gendoc's own text outputs) join a row's labels with " / "
         label_texts = [part for c in labels for part in c.text.split(" / ") if part]
         matched, note = (None, "")
-        column_words = sum(1 for t in label_texts for part in t.split("·") if label_key(part) in model_column_keys(model))
+        column_words = sum(1 for t in label_texts for part in t.split("·") if label_key(part) in column_keys)
         for text in ([] if column_words >= 2 else reversed(label_texts)):  # the innermost label names the row
             matched, note = match_row(text, context | {label_key(t) for t in label_texts}, model)
             if matched is not None:
@@ -256,10 +264,6 @@ def _read_grid(table: Table, model: TableModel, out: TableReading) -> None:
                 _put(out, fig, figure, cell.text, cell.line or table.line, cell.col,
                      "；".join(n for n in (note, "表头缺失，按正式表格的列顺序读取") if n))
             out.problems.append(Problem("I013", {"label": matched.title or model.title}, table.line, 1))
-
-
-def model_column_keys(model: TableModel) -> set[str]:
-    return {k for r in model.rows for f in r.figures for k in f.col_keys}
 
 
 def _class(cell: Cell) -> str:
@@ -334,7 +338,7 @@ class _Stream:
 
     def _add_heads(self, texts: list[str]) -> None:
         i = 0
-        known = model_column_keys(self.model)
+        known = self.model.column_keys
         while i < len(texts):
             for size in (3, 2, 1):  # headers wrap too: 本年新 / 制作数量
                 key = label_key("".join(texts[i:i + size]))

@@ -7,6 +7,7 @@ spaces, and zero written as `—`, `-`, `/` or `无`.
 """
 from __future__ import annotations
 
+import functools
 import re
 import unicodedata
 from dataclasses import dataclass
@@ -41,6 +42,13 @@ def fold(text: str) -> str:
     return unicodedata.normalize("NFKC", text).translate(_RADICALS_SUPPLEMENT)
 
 
+# A report's labels and cells repeat across its tables, both formats' matchers and the
+# hundreds of reports of an audit: these three pure functions are a third of an audit's time
+# uncached (measured over 84 saved pages), and their results are immutable.
+_cached = functools.lru_cache(maxsize=1 << 16)
+
+
+@_cached
 def clean(text: str) -> str:
     """Folded, whitespace runs collapsed to one space, trimmed; Chinese punctuation kept."""
     return _SPACES.sub(" ", fold(text).translate(_BACK_TO_FULL)).strip()
@@ -52,6 +60,7 @@ _LABEL_NUMBERING = re.compile(
 _LABEL_NOISE = re.compile(r"[\s“”\"'‘’「」『』《》·•*]+")
 
 
+@_cached
 def label_key(text: str) -> str:
     """The part of a label that identifies it: numbering (一、 （三） 1.), quotes, spaces and
     brackets dropped, so 「3.危及“三安全一稳定”」 and 「3.危及三安全一稳定」 compare equal."""
@@ -73,6 +82,7 @@ _DASHES = {"—", "——", "-", "--", "–", "－", "/", "／", "无", "\\", "�
 _NUMBER = re.compile(r"^([+-]?)(\d{1,3}(?:,\d{3})+|\d+)(\.\d+)?$")
 
 
+@_cached
 def figure_of(text: str) -> Figure | None:
     """A cell's figure, or None when the text is not a figure (a label).
 

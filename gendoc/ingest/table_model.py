@@ -37,6 +37,13 @@ class TableModel:
     title_key: str
     layout: str
     rows: list[RowSpec]
+    # label key → the rows it is most like, filled by the label matcher: a stray label recurs
+    # in every report of an audit, and a fuzzy comparison with every row costs
+    closest: dict[str, list[RowSpec]] = field(default_factory=dict, compare=False, repr=False)
+    column_keys: frozenset[str] = field(init=False, compare=False, repr=False)
+
+    def __post_init__(self) -> None:
+        self.column_keys = frozenset(k for r in self.rows for f in r.figures for k in f.col_keys)
 
     def figures(self) -> list[FigureSpec]:
         return [f for r in self.rows for f in r.figures]
