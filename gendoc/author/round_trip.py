@@ -85,7 +85,7 @@ def insert_after(node: CommentedMap, after: str, key: str, value: Any) -> None:
     node.insert(position, key, value)
 
 
-def remove_key(node: CommentedMap, key: Any) -> None:
+def remove_key(node: Any, key: Any) -> None:
     """Delete `key` but keep the full-line comments that follow its value.
 
     ruamel files a comment line under the item it follows, not the one it precedes: the
