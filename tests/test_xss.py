@@ -27,7 +27,7 @@ ALLOWED_TAGS = {"html", "head", "meta", "title", "style", "body", "main", "heade
                 "li", "a", "code", "br", "blockquote", "hr", "caption", "small", "span", "pre"}
 # The overview pages add gendoc's own navigation, filter form, charts and filter script.
 OVERVIEW_TAGS = {"nav", "form", "fieldset", "legend", "label", "input", "figure", "figcaption", "svg", "desc",
-                 "rect", "line", "text", "script"}
+                 "rect", "line", "text", "script", "link"}
 OWN_SCRIPT = (Path(__file__).resolve().parent.parent / "templates" / "overview" / "overview.js").read_text(encoding="utf-8")
 
 
@@ -45,6 +45,10 @@ class Audit(HTMLParser):
         self.in_script = tag == "script"
         if tag == "style":
             self.styles += 1
+        if tag == "link":  # the one link: gendoc's own shared overview stylesheet, relative
+            link = dict(attrs)
+            if link.get("rel") != "stylesheet" or not re.fullmatch(r"(\.\./)*gendoc-overview\.css", link.get("href") or ""):
+                self.problems.append(f"<link> other than the overview stylesheet: {link}")
         for name, value in attrs:
             if name.startswith("on"):
                 self.problems.append(f"handler {name} on <{tag}>")
