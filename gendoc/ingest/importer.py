@@ -18,7 +18,7 @@ from gendoc.check.rules import apply_rules
 from gendoc.diagnostics import ERROR, INFO, WARNING, Diagnostic
 from gendoc.ingest.document import Paragraph, SourceDocument
 from gendoc.ingest.label_matcher import Reading, TableReading, read_tables
-from gendoc.ingest.narrative import contacts, identify, published_date, sections, split_parts
+from gendoc.ingest.narrative import contacts, identify, published_date, sections, split_parts, title_patterns
 from gendoc.ingest.normalize import label_key
 from gendoc.ingest.table_model import table_models
 from gendoc.kind.labels import format_path
@@ -65,10 +65,10 @@ def import_document(doc: SourceDocument, registry) -> Imported:
     file = doc.file
     if any(d.severity == ERROR for d in doc.findings):
         return out
-    ident = identify(doc)
-    out.agency, out.year = ident.agency, ident.year
     kinds = [registry.get(k) for k in registry.ids()]
     kinds = [k for k in kinds if table_models(k.index)]
+    ident = identify(doc, title_patterns(kinds))
+    out.agency, out.year = ident.agency, ident.year
     readings = {k.id: _read(doc, k) for k in kinds}
     best = max(kinds, key=lambda k: (readings[k.id].score(), k.id), default=None)
     best_score = readings[best.id].score() if best else 0
@@ -95,6 +95,7 @@ def import_document(doc: SourceDocument, registry) -> Imported:
     tables = readings[kind.id]
     out.readings = tables.figures
     _table_findings(out, tables, kind)
+    _truncation(out, doc, kind, ident, tables)
     data = _data(out, doc, kind, ident, tables)
     positions = _SourcePositions(file, tables.figures)
     # the published totals go through the kind's own derivations: one that differs is R002,
@@ -117,6 +118,28 @@ def _read(doc: SourceDocument, kind) -> TableReading:
     stops = {label_key(index.title((k,)) or k) for k in index.properties(())
              if index.below((k,), "x-narrative") and re.match(r"^[一二三四五六七八九十]+、", index.title((k,)) or "")}
     return read_tables(doc, table_models(index), stops)
+
+
+def _truncation(out: Imported, doc: SourceDocument, kind, ident, tables: TableReading) -> None:
+    """I020: the source stops inside its tables — it ends with table content and none of the
+    kind's numbered sections after the tables (五、… 六、…) appears. A page saved before it
+    finished loading, a copy cut at a length limit."""
+    index = kind.index
+    models = table_models(index)
+    seen = [m for m in models if m.key in tables.seen_tables]
+    blocks = [b for b in doc.blocks if not isinstance(b, Paragraph) or b.text]
+    if not seen or not blocks:
+        return
+    order = list(index.properties(()))
+    after = [k for k in order[order.index(models[-1].key) + 1:]
+             if index.below((k,), "x-narrative") and re.match(r"^[一二三四五六七八九十]+、", index.title((k,)) or "")]
+    found = {s.key for s in sections(doc, index, ident, set())}
+    last = blocks[-1]
+    ends_in_table = not isinstance(last, Paragraph) or (len(last.text) < 20 and not last.text.endswith(("。", "！", "？")))
+    if not after or found & set(after) or not ends_in_table:
+        return
+    reason = "在「{}」处中断，其后的「{}」均未出现".format(seen[-1].title, "」「".join(index.title((k,)) for k in after))
+    out.findings.append(Diagnostic(WARNING, "I020", {"reason": reason}, out.source.file, last.line or 1, 1))
 
 
 def _table_findings(out: Imported, tables: TableReading, kind) -> None:
@@ -170,6 +193,9 @@ def _data(out: Imported, doc: SourceDocument, kind, ident, tables: TableReading)
                 node = node.setdefault(step, {})
             reading = tables.figures.get(fig.path)
             node[fig.path[-1]] = reading.value if reading else None
+            unit = tables.figures.get(fig.unit_path) if fig.unit_path else None
+            if unit is not None:
+                node[fig.unit_path[-1]] = unit.value
         data[model.key] = table
     return data
 

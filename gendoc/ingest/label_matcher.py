@@ -53,6 +53,9 @@ class TableReading:
     problems: list[Problem] = field(default_factory=list)
     seen_tables: set = field(default_factory=set)   # table keys whose title or rows were found
     section_ends: list[int] = field(default_factory=list)
+    # the column headers of each table's last grid, by table key: a table broken across pages
+    # goes on without repeating them
+    headers: dict = field(default_factory=dict)
 
     def score(self) -> int:
         return len(self.figures)
@@ -203,6 +206,11 @@ def _put(out: TableReading, fig: FigureSpec, figure: Figure, cell_text: str, lin
         out.problems.append(Problem("I012", {"text": cell_text, "label": "/".join(fig.path[1:])}, line, col))
         return
     out.figures[fig.path] = Reading(value, line, col, cell_text, notes)
+    if figure.unit:
+        if figure.unit in fig.unit_values:
+            out.figures[fig.unit_path] = Reading(figure.unit, line, col, cell_text)
+        else:  # a unit the column has no field for: the figure is kept as written, with a note
+            out.figures[fig.path].note = "；".join(n for n in (notes, f"单位「{figure.unit}」与表头不一致，按原数读取，请核对") if n)
 
 
 # -- grids -----------------------------------------------------------------------------------
@@ -241,6 +249,12 @@ def _read_grid(table: Table, model: TableModel, out: TableReading) -> None:
                 context.add(label_key(cell.text))
             last_was_data = False
             continue
+        if not last_was_data and not any(heads):
+            width_before, heads_before = out.headers.get(model.key, (0, []))
+            if width_before == width:
+                heads = heads_before
+        elif not last_was_data:
+            out.headers[model.key] = (width, heads)
         last_was_data = True
         first_label_col = min((i for i, k in enumerate(kinds) if k == "label"), default=-1)
         seen: set[int] = set()
@@ -248,6 +262,8 @@ def _read_grid(table: Table, model: TableModel, out: TableReading) -> None:
         for c, cell in enumerate(row):
             if kinds[c] == "label" or c < first_label_col or cell.ident in seen:
                 continue
+            if kinds[c] == "blank" and not heads[c]:
+                continue  # an empty cell under no header is filler, not a zero
             seen.add(cell.ident)
             figure = figure_of(cell.text)
             if figure is None:

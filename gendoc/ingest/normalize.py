@@ -76,8 +76,11 @@ class Figure:
 
     value: int | Decimal | None
     note: str = ""
+    unit: str = ""   # a currency unit written in the cell (251000元), for the column's unit field
 
 
+# Amount cells carry their unit (采购总金额 251000元); the unit goes to the figure's unit field.
+_CURRENCY = ("亿元", "万元", "元")
 _DASHES = {"—", "——", "-", "--", "–", "－", "/", "／", "无", "\\", "―", "一"}
 _NUMBER = re.compile(r"^([+-]?)(\d{1,3}(?:,\d{3})+|\d+)(\.\d+)?$")
 
@@ -97,6 +100,8 @@ def figure_of(text: str) -> Figure | None:
         return Figure(0, f"「{raw}」按 0 读取")
     if t.endswith(("件", "条", "项")):
         t = t[:-1]
+    unit = next((u for u in _CURRENCY if t.endswith(u) and len(t) > len(u)), "")
+    t = t[:-len(unit)] if unit else t
     m = _NUMBER.match(t)
     if not m:
         return None
@@ -108,7 +113,7 @@ def figure_of(text: str) -> Figure | None:
         return None
     if sign == "-":
         value = -value
-    note = "" if raw == t or raw.replace(" ", "") == t else f"「{raw}」按 {value} 读取"
+    note = "" if raw == t or raw.replace(" ", "") in (t, t + unit) else f"「{raw}」按 {value} 读取"
     if "," in whole:
         note = ""
-    return Figure(value, note)
+    return Figure(value, note, unit)

@@ -17,6 +17,9 @@ from gendoc.ingest.document import Cell, Paragraph, SourceDocument, Table
 from gendoc.ingest.normalize import clean
 
 MAX_PAGES = 200
+_CJK = "\u3000-\u303f\u3400-\u9fff\uff00-\uffef"
+_CJK_GAP = re.compile(f"(?<=[{_CJK}])\\s+(?=[{_CJK}])")
+_PAGE_NUMBER = re.compile(r"^[-—–－\s]*(?:第\s*)?\d{1,3}\s*(?:页)?[-—–－\s]*$")  # - 3 -, 第3页
 _ENDS = ("。", "；", "！", "？", "：", ":")
 _STARTS = re.compile(r"^(?:[一二三四五六七八九十]+、|（[一二三四五六七八九十]+）|\d+[.．、]|[一二三四五六七八九十]是)")
 
@@ -33,28 +36,26 @@ def read_pdf(raw: bytes, file: str, digest: str) -> SourceDocument:
         for number, page in enumerate(pdf.pages[:MAX_PAGES], 1):
             if page.chars:
                 any_text = True
-            found = page.find_tables()
-            boxes = [t.bbox for t in found]
+            found = [part for part in (_table_part(t) for t in page.find_tables()) if part is not None]
+            boxes = [box for _t, _first, _count, box in found]
             items: list[tuple[float, Table | str]] = []
-            for t in found:
+            for t, first, count, box in found:
                 rows: list[list[Cell]] = []
-                for row in t.extract():
+                for r, row in enumerate(t.extract()[first:first + count], first):
                     cells: list[Cell] = []
                     for i, text in enumerate(row):
-                        if text is None:  # covered by a merged cell: the one to its left, else above
-                            if cells:
-                                cells.append(cells[-1])
-                                continue
-                            if rows and i < len(rows[-1]):
-                                cells.append(rows[-1][i])
+                        if text is None:  # covered by a merged cell: the one whose box covers it
+                            covering = _covering(t, r, i, first, rows, cells)
+                            if covering is not None:
+                                cells.append(covering)
                                 continue
                         ident += 1
                         cells.append(Cell(clean(text or ""), ident, number, 1))
                     rows.append(cells)
-                items.append((t.bbox[1], Table(rows, number)))
+                items.append((box[1], Table(rows, number)))
             outside = page.filter(_outside(boxes)) if boxes else page
             for line in outside.extract_text_lines(return_chars=False):
-                items.append((line["top"], clean(line["text"])))
+                items.append((line["top"], _unjustify(clean(line["text"]))))
             items.sort(key=lambda x: x[0])
             lines: list[str] = []
             for _, item in items:
@@ -67,6 +68,51 @@ def read_pdf(raw: bytes, file: str, digest: str) -> SourceDocument:
     if not any_text:
         doc.findings.append(Diagnostic(ERROR, "I006", {}, file, 1, 1))
     return doc
+
+
+def _table_part(t):
+    """The part of a found table that is a table: (table, first row, row count, its box).
+
+    Reports are often printed inside a ruled frame, and pdfplumber takes the frame for a
+    table whose rows are the lines of text: rows with one cell across the whole width at the
+    start or end of a "table" are running text, read as lines; a "table" of nothing else is
+    no table at all."""
+    rows = t.rows
+    x0, _top, x1, _bottom = t.bbox
+
+    def across(row) -> bool:
+        real = [c for c in row.cells if c is not None]
+        return len(real) == 1 and real[0][0] <= x0 + 2 and real[0][2] >= x1 - 2
+
+    first, last = 0, len(rows)
+    while first < last and across(rows[first]):
+        first += 1
+    while last > first and across(rows[last - 1]):
+        last -= 1
+    if first == last:
+        return None
+    box = (x0, rows[first].bbox[1], x1, rows[last - 1].bbox[3])
+    return t, first, last - first, box
+
+
+def _covering(t, r: int, i: int, first: int, rows: list, cells: list):
+    """The cell already read that covers position (r, i): pdfplumber gives None for every
+    position a merged cell covers, without saying whether it spans columns or rows, so the
+    boxes decide (a header cell spanning two rows must not be copied to its right)."""
+    boxes = [row.cells[i] for row in t.rows if i < len(row.cells) and row.cells[i] is not None]
+    column = min(boxes, key=lambda b: b[2] - b[0], default=None)  # the narrowest: one column's own
+    left_box = next((c for c in reversed(t.rows[r].cells[:i]) if c is not None), None)
+    if cells and left_box is not None and column is not None and left_box[2] > (column[0] + column[2]) / 2:
+        return cells[-1]
+    if rows and i < len(rows[-1]):
+        return rows[-1][i]
+    return cells[-1] if cells else None
+
+
+def _unjustify(text: str) -> str:
+    """Justified lines come out with spaces between CJK characters (号 ， 邮 编 ： 223100):
+    spaces mean nothing between them, and they break every pattern that reads the text."""
+    return _CJK_GAP.sub("", text)
 
 
 def _outside(boxes: list):
@@ -86,7 +132,7 @@ def _flush(doc: SourceDocument, lines: list[str], page: int) -> None:
     """Lines → paragraphs: a line continues the one before unless that one ended a
     sentence or this one starts a numbered heading."""
     current = ""
-    for line in lines:
+    for line in (x for x in lines if not _PAGE_NUMBER.match(x)):
         if current and (current.endswith(_ENDS) or _STARTS.match(line) or len(current) < 20):
             doc.blocks.append(Paragraph(current, page, 1))
             current = line

@@ -2,8 +2,8 @@
 
 Two table spellings are recognised: rows of cells separated by `|` (Markdown pipe tables,
 text pasted from Word) or by tabs, which become tables; and one cell per line (what copying
-a web page's table as text gives), which stays a run of short paragraphs — the label
-matcher reads those as a stream. Markdown heading marks and emphasis are dropped.
+a web page's table as text gives, with or without a closing `|` on each cell), which stays
+a run of short paragraphs — the label matcher reads those as a stream. Markdown heading marks and emphasis are dropped.
 """
 from __future__ import annotations
 
@@ -17,6 +17,7 @@ from gendoc.ingest.read_html import decode_page
 _RULE = re.compile(r"^\s*\|?\s*:?-{3,}:?\s*(\|\s*:?-{3,}:?\s*)*\|?\s*$")
 _HEADING = re.compile(r"^\s{0,3}#{1,6}\s+")
 _EMPHASIS = re.compile(r"\*\*|__")
+_CELL_LINE = re.compile(r"^[^|]+\|$")
 
 
 def read_text(raw: bytes, file: str, digest: str) -> SourceDocument:
@@ -37,6 +38,15 @@ def read_text(raw: bytes, file: str, digest: str) -> SourceDocument:
 
     for number, line in enumerate(text.splitlines(), 1):
         if _RULE.match(line) and "-" in line:
+            continue
+        stripped = line.strip()
+        if stripped and (set(stripped) == {"|"} or _CELL_LINE.match(stripped)):
+            # a web page's table copied as text, one cell per line each closed by "|": a bare
+            # "|" is an empty cell (its place in the row counts), "||" "|||" the filler of
+            # merged cells
+            end_table()
+            if stripped == "|" or _CELL_LINE.match(stripped):
+                doc.blocks.append(Paragraph(clean(stripped[:-1]), number, 1))
             continue
         cells = _split_cells(line)
         if cells is not None:

@@ -20,6 +20,8 @@ class FigureSpec:
     col_keys: tuple       # label keys of the column header, outermost first
     derived: bool
     signed: bool          # may be negative (本年增/减)
+    unit_path: tuple = ()     # the sibling property holding this figure's unit (x-unit-for), if any
+    unit_values: tuple = ()   # the units that property admits (its enum)
 
 
 @dataclass
@@ -85,11 +87,14 @@ def _model(index, key: str) -> TableModel:
         row_len = len(index.chain(row))
         col_chain = index.chain(path)[row_len:]
         minimum = index.get(path, "minimum")
+        unit = next((path[:-1] + (n,) for n in index.properties(path[:-1])
+                     if index.get(path[:-1] + (n,), "x-unit-for") == path[-1]), ())
         rows[row].figures.append(FigureSpec(
             path=path, row=row, row_keys=rows[row].keys,
             col_keys=tuple(label_key(t) for t in col_chain),
             derived=bool(index.get(path, "x-derived") or _derived_above(index, path)),
             signed=isinstance(minimum, (int, float)) and minimum < 0,
+            unit_path=unit, unit_values=tuple(index.get(unit, "enum") or ()) if unit else (),
         ))
     return TableModel(key, title, label_key(title), layout, list(rows.values()))
 
