@@ -104,23 +104,26 @@ def measure(agencies: int = 5000, years: int = 5) -> dict[str, float]:
         shutil.rmtree(work, ignore_errors=True)
 
 
-def table(agencies: int = 5000, years: int = 5) -> list[str]:
+def rows(agencies: int = 5000, years: int = 5) -> list[tuple[str, str]]:
+    """(measurement, figure) rows for `make bench`'s table."""
     f = measure(agencies, years)
-    load = (lambda v: "—（无 Chromium）" if v is None else f"{v:.2f} s")
+    load = (lambda v: "— (no Chromium)" if v is None else f"{v:.2f} s")
+    at = f"overview of {agencies:,} agencies × {years} years"
     return [
-        f"Overview of {agencies:,} agencies × {years} years ({f['reports']:,} reports, {f['pages']:,} pages):",
-        "",
-        "| measurement | figure |",
-        "|---|---|",
-        f"| overview pages rendered and written (`write_overview`, empty folder) | {f['seconds']:.2f} s |",
-        f"| overview after one report changed | {f['one']:.2f} s |",
-        f"| `index.html` (newest year in full, charts, years) | {f['index_kb']:,.0f} KB |",
-        f"| largest `index-<year>.html` | {f['year_kb']:,.0f} KB |",
-        f"| one agency page | {f['agency_kb']:,.1f} KB |",
-        f"| all overview pages | {f['total_mb']:,.1f} MB |",
-        f"| `index.html` loaded in headless Chromium (load event) | {load(f['index_load'])} |",
-        f"| largest year page loaded in headless Chromium (load event) | {load(f['year_load'])} |",
+        (f"{at} ({f['reports']:,} reports, {f['pages']:,} pages): every page rendered and written "
+         "(`write_overview`, empty folder)", f"{f['seconds']:.2f} s"),
+        (f"{at}: again after one report changed", f"{f['one']:.2f} s"),
+        (f"{at}: `index.html` (newest year in full, charts, years)", f"{f['index_kb']:,.0f} KB"),
+        (f"{at}: largest `index-<year>.html`", f"{f['year_kb']:,.0f} KB"),
+        (f"{at}: one agency page", f"{f['agency_kb']:,.1f} KB"),
+        (f"{at}: all overview pages", f"{f['total_mb']:,.1f} MB"),
+        (f"{at}: `index.html` loaded in headless Chromium (load event)", load(f["index_load"])),
+        (f"{at}: largest year page loaded in headless Chromium (load event)", load(f["year_load"])),
     ]
+
+
+def table(agencies: int = 5000, years: int = 5) -> list[str]:
+    return ["| measurement | figure |", "|---|---|"] + [f"| {what} | {value} |" for what, value in rows(agencies, years)]
 
 
 if __name__ == "__main__":

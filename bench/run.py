@@ -15,7 +15,6 @@ import tempfile
 import time
 from pathlib import Path
 
-from bench import loader_guards
 from bench.generate import generate
 
 # gendoc from this checkout, whether or not it is installed in the running interpreter.
@@ -49,9 +48,18 @@ def measure(count: int, work: Path) -> dict[str, float]:
     figures: dict[str, float] = {}
     # The rows below time HTML and Markdown, as they always have; Word and PDF have rows of their own.
     text_only = ["--outputs", "html,md"]
-    seconds, rss, code = run(["build", "-o", str(out), *text_only], project)
-    assert code == 0, f"the synthetic project must build cleanly (exit {code})"
-    figures["full"], figures["rss"] = seconds, rss / 1024
+    # A fresh clone's first build: empty output folder, no compiled templates cached. The
+    # median of three such builds at 1,000 reports (one at larger sizes): the machine may be
+    # shared, and one run can land on a busy second.
+    fulls = []
+    for _ in range(3 if count <= 1000 else 1):
+        shutil.rmtree(out, ignore_errors=True)
+        shutil.rmtree(project / ".gendoc-cache", ignore_errors=True)
+        seconds, rss, code = run(["build", "-o", str(out), *text_only], project)
+        assert code == 0, f"the synthetic project must build cleanly (exit {code})"
+        fulls.append((seconds, rss))
+    figures["full"] = sorted(fulls)[len(fulls) // 2][0]
+    figures["rss"] = max(rss for _, rss in fulls) / 1024
     figures["noop"] = best(3, ["build", "-o", str(out), *text_only], project)
     reports = sorted((project / "reports").rglob("*.yaml"))
     victim = reports[len(reports) // 2]
@@ -102,37 +110,56 @@ def measure_paged(project: Path, count: int) -> dict[str, float]:
     return {"docx_ms": (docx - text) / count * 1000, "pdf_ms": (every - docx) / count * 1000, "all4": every}
 
 
+# (figure key, measurement, target text, limit at the size the target names or None, unit format)
+ROWS = [
+    ("full", "full build (validate + HTML + Markdown), empty output, no cache", "≤ 3 s at 1,000", 3.0, "{:.2f} s"),
+    ("noop", "no-op rebuild", "≤ 0.4 s at 1,000", 0.4, "{:.2f} s"),
+    ("one", "rebuild after one file changed", "≤ 0.6 s at 1,000", 0.6, "{:.2f} s"),
+    ("validate1", "`gendoc validate` of one file (whole command, narratives rendered)", "≤ 0.25 s", 0.25, "{:.2f} s"),
+    ("rss", "peak RSS of the largest process", "≤ 200 MB at 10,000", 200, "{:.0f} MB"),
+    ("audit", "`gendoc audit` of the reports' saved HTML pages", "≤ 15 s at 1,000", 15.0, "{:.2f} s"),
+    ("import1", "`gendoc import` of one page (whole command)", "≤ 0.5 s", 0.5, "{:.2f} s"),
+    ("docx_ms", "Word (公文 layout), per report", "≤ 20 ms", 20.0, "{:.1f} ms"),
+    ("pdf_ms", "PDF (LibreOffice, batches), per report", "≤ 150 ms", 150.0, "{:.0f} ms"),
+    ("all4", "full build, all four formats (HTML, Markdown, Word, PDF)", "reported", None, "{:.1f} s"),
+]
+# The size a target is set at ("at 1,000"); a target without one holds at every size.
+TARGET_SIZE = {"full": 1000, "noop": 1000, "one": 1000, "rss": 10000, "audit": 1000}
+
+
+def table(results: dict[int, dict[str, float]], guards: list, overview: list) -> list[str]:
+    """One table, a target on every row: the build rows per size, then the loader's guards,
+    then the overview. A figure over its target is marked."""
+    lines = ["| measurement | target | measured |", "|---|---|---|"]
+    for key, label, target, limit, fmt in ROWS:
+        for n, figures in results.items():
+            if key not in figures:
+                continue
+            value = figures[key]
+            at = TARGET_SIZE.get(key)
+            over = limit is not None and (at is None or at == n) and value > limit
+            lines.append(f"| {label} — {n:,} reports | {target} | {fmt.format(value)}{' (over target)' if over else ''} |")
+    for what, target, limit, seconds in guards:
+        over = " (over target)" if seconds > limit else ""
+        lines.append(f"| loader: {what} | {target} | {seconds * 1000:.1f} ms{over} |")
+    lines.extend(f"| {what} | reported | {value} |" for what, value in overview)
+    return lines
+
+
 def main() -> int:
+    from bench import loader_guards, overview
+
     sizes = [int(s) for s in os.environ.get("GENDOC_BENCH_SIZES", "1000,10000").split(",")]
     with tempfile.TemporaryDirectory(prefix="gendoc-bench-") as tmp:
         results = {n: measure(n, Path(tmp)) for n in sizes}
-    cpu = platform.processor() or platform.machine()
-    print(f"gendoc benchmark — {os.cpu_count()} cores, {cpu}, Python {platform.python_version()}")
-    print()
-    print("| measurement | target | " + " | ".join(f"{n:,} reports" for n in sizes) + " |")
-    print("|---|---|" + "---|" * len(sizes))
-    rows = [
-        ("full build (validate + HTML + Markdown), empty output", "full", "≤ 3 s at 1,000", "{:.2f} s"),
-        ("no-op rebuild", "noop", "≤ 0.4 s at 1,000", "{:.2f} s"),
-        ("rebuild after one file changed", "one", "≤ 0.6 s at 1,000", "{:.2f} s"),
-        ("`gendoc validate` of one file (whole command)", "validate1", "≤ 0.25 s", "{:.2f} s"),
-        ("peak RSS of the largest process", "rss", "≤ 200 MB at 10,000", "{:.0f} MB"),
-        ("`gendoc audit` of the reports' saved HTML pages", "audit", "≤ 15 s at 1,000", "{:.2f} s"),
-        ("`gendoc import` of one page (whole command)", "import1", "≤ 0.5 s", "{:.2f} s"),
-        ("Word (公文 layout), per report", "docx_ms", "≤ 20 ms", "{:.1f} ms"),
-        ("PDF (LibreOffice, batches), per report", "pdf_ms", "≤ 150 ms", "{:.0f} ms"),
-        ("full build, all four formats (HTML, Markdown, Word, PDF)", "all4", "reported", "{:.1f} s"),
-    ]
-    for label, key, target, fmt in rows:
-        print(f"| {label} | {target} | " + " | ".join(fmt.format(results[n][key]) if key in results[n] else "—"
-                                                     for n in sizes) + " |")
-    print()
-    print("\n".join(loader_guards.table()))
-    print()
-    from bench import overview
-
+    guards = loader_guards.measure()
     agencies, years = (int(n) for n in os.environ.get("GENDOC_BENCH_OVERVIEW", "5000,5").split(","))
-    print("\n".join(overview.table(agencies, years)))
+    shown = overview.rows(agencies, years) if agencies > 0 else []
+    cpu = platform.processor() or platform.machine()
+    print(f"gendoc benchmark — {os.cpu_count()} cores, {cpu}, Python {platform.python_version()}, "
+          f"load average {os.getloadavg()[0]:.1f} at the end")
+    print()
+    print("\n".join(table(results, guards, shown)))
     return 0
 
 
