@@ -115,3 +115,49 @@ def test_any_mutation_ends_in_located_findings_or_success(example):
             for d in out.diagnostics:
                 assert d.line >= 1, d
             assert (out.text is None) == any(d.severity == ERROR for d in out.diagnostics)
+
+
+# -- the line reader (gendoc/load/fast_yaml.py) against the event loop --------------------
+
+YAML_PUNCTUATION = st.sampled_from([
+    ": ", ":", " #", "#", "'", "''", '"', "|", "|-", "|2", ">", "- ", "-", "{", "}", "[", "]", ",", ", ", " ",
+    "  ", "\n", "\n  ", "\n- ", "\n\n", "&", "*", "!", "?", "%", "@", "`", "---", "...", "\\", "\t", "\ufeff",
+    "\u2028", "\x85", "１", "0", "-1", "1.5", "null", "~", "true", "{}", "[]", "：",
+])
+
+
+@st.composite
+def punctuated_report(draw) -> tuple:
+    """A seed with YAML punctuation dropped in: the places where a line reader could go wrong."""
+    seed = draw(st.sampled_from(SEEDS))
+    text = SEED_TEXTS[seed]
+    for _ in range(draw(st.integers(1, 3))):
+        at = draw(st.integers(0, len(text)))
+        cut = draw(st.integers(0, 2))
+        text = text[:at] + draw(YAML_PUNCTUATION) + text[at + cut:]
+    return seed, text.encode("utf-8")
+
+
+def _event_loop_only(data: bytes, file: str):
+    from unittest import mock
+
+    from gendoc.load import yaml_loader
+
+    with mock.patch.object(yaml_loader, "read_common_shape", lambda *args: None):
+        return load_text(data, file)
+
+
+@pytest.mark.filterwarnings("ignore:Generating overly large repr")
+@settings(max_examples=EXAMPLES, deadline=10_000, derandomize=os.environ.get("GENDOC_FUZZ_RANDOM") is None,
+          suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large])
+@given(st.one_of(mutated_report(), punctuated_report()))
+def test_the_line_reader_and_the_event_loop_load_the_same(example):
+    """Whatever the file, the loader's answer is the event loop's: the same data (types
+    included: 10 is not "10" nor Decimal("10")), the same position of every value and key,
+    in the same order, the same findings."""
+    seed, data = example
+    fast, slow = load_text(data, str(seed)), _event_loop_only(data, str(seed))
+    assert repr(fast.data) == repr(slow.data)
+    assert list(fast.sourcemap._entries.items()) == list(slow.sourcemap._entries.items())
+    assert fast.diagnostics == slow.diagnostics
+    assert fast.text == slow.text

@@ -4,6 +4,7 @@ from __future__ import annotations
 import math
 import os
 import tracemalloc
+from pathlib import Path
 from decimal import Decimal
 
 import pytest
@@ -544,3 +545,16 @@ def test_ten_kb_report_loads():
     r = load_text(text, "r.yaml")
     assert r.diagnostics == [] and r.data["table3"]["row3"]["legal"] == 21
     assert r.data["parts"][29]["title"] == "第29部分"
+
+
+def test_every_report_of_the_project_takes_the_line_reader():
+    """The project's reports are of the common shape the line reader answers for (a report
+    it left to the event loop would still load, only slower: this keeps the speed honest)."""
+    from gendoc.load.fast_yaml import read_common_shape
+    from gendoc.load.yaml_loader import DEFAULT_MAX_DEPTH, _plain_scalar
+
+    reports = sorted((Path(__file__).resolve().parent.parent / "reports").rglob("*.yaml"))
+    assert reports
+    for report in reports:
+        text = report.read_text(encoding="utf-8")
+        assert read_common_shape(text, DEFAULT_MAX_DEPTH, _plain_scalar) is not None, report

@@ -37,6 +37,7 @@ from yaml.events import (
 
 from gendoc.diagnostics import ERROR, Diagnostic, Location
 from gendoc.load.decoding import decode, os_reason
+from gendoc.load.fast_yaml import read_common_shape
 from gendoc.load.sourcemap import SourceMap, format_path
 from gendoc.load.yaml_errors import syntax_diagnostic, too_deep_bracket
 
@@ -197,6 +198,14 @@ def _kind_of(value: Any) -> tuple[str, str]:
     if value is None:
         return "空值", "null"
     return type(value).__name__, type(value).__name__
+
+
+def _plain_scalar(value: str) -> Any:
+    """A plain scalar's value, as the event loop below resolves it (for load/fast_yaml.py)."""
+    v = _CONSTANTS.get(value, _MISSING)
+    if v is _MISSING:
+        return _number(value) if value[0] in _NUMBER_START else value
+    return v
 
 
 # ----------------------------------------------------------------------------------------
@@ -426,23 +435,31 @@ def _load_decoded(text: str, file: str, max_depth: int) -> Loaded:
     diags: list[Diagnostic] = []
     lines: list[str] | None = None
 
-    b = _build(text, file, max_depth, smap, diags)
-
-    # Full-width colons after a key.
-    fullwidth_lines: set[int] = set()
+    # Full-width colons after a key: candidate lines (prose lines are dropped below).
+    found: dict[int, int] = {}
     if "：" in text:
         lines = _split_lines(text)
-        found: dict[int, int] = {}
         for index, line in enumerate(lines):
             if "：" in line:
                 m = _FULLWIDTH_KEY.match(line)
                 if m is not None:
                     found[index + 1] = m.end()
-        if found:
-            _drop_prose_lines(found, b.spans)
-            fullwidth_lines.update(found)
-            for number in sorted(found)[:MAX_DIAGNOSTICS]:
-                diags.append(Diagnostic(ERROR, "Y011", {}, file, number, found[number]))
+    if not found:
+        # A file of the common shape is read without the parser's events (load/fast_yaml.py):
+        # same data, same positions; anything else goes through the event loop below.
+        common = read_common_shape(text, max_depth, _plain_scalar)
+        if common is not None:
+            smap._entries.update(common[1])
+            return Loaded(common[0], smap, diags, text)
+
+    b = _build(text, file, max_depth, smap, diags)
+
+    fullwidth_lines: set[int] = set()
+    if found:
+        _drop_prose_lines(found, b.spans)
+        fullwidth_lines.update(found)
+        for number in sorted(found)[:MAX_DIAGNOSTICS]:
+            diags.append(Diagnostic(ERROR, "Y011", {}, file, number, found[number]))
 
     if b.error is not None:
         if lines is None:
