@@ -273,3 +273,37 @@ def test_partial_statistics_bureau_2023_cells_closed_by_pipes():
     assert table(imp, "table3.results.partial.natural") is None
     # the copy has eight cells in 予以公开's row where the table has seven
     assert problems(imp) == [("I010", "table4"), ("I015", "table3.results.partial.natural"), ("I014", ""), ("I020", "")]
+
+
+# -- 沭阳县人民政府2025年政府信息公开工作年度报告: a Word file and its HTML export, made here
+#    from the stored text and figures (the stored copy spells the county 沐阳) -------------
+
+WORD, WORD_HTML = "shuyang-gov-2025.docx", "shuyang-gov-2025.html"
+
+
+@pytest.mark.parametrize("name", [WORD, WORD_HTML])
+def test_word_report_and_its_html_export_read_alike(name):
+    imp = imported(name)
+    assert (imp.kind.id, imp.agency, imp.year) == ("annual-report-2021", "沐阳县人民政府", 2025)
+    assert imp.data["published"] == "2026-01-23"   # the dateline under the title
+    for path, value in [("table2.art20_5.licensing.decisions", 517645), ("table2.art20_6.penalty.decisions", 693957),
+                        ("table2.art20_8.fees.amount", Decimal("4068.208")),
+                        ("table3.new_received.natural", 705), ("table3.new_received.legal", 5),
+                        ("table3.carried_over.natural", 36), ("table3.results.partial.legal", 2),
+                        ("table3.results.unable.not_held.natural", 111),
+                        ("table3.results.not_processed.repeated.commercial", 1),
+                        ("table3.results.other.no_correction.natural", 9), ("table3.results.other.no_fee.natural", 7),
+                        ("table3.results.other.other.natural", 142), ("table3.carried_forward.natural", 31),
+                        ("table4.review.maintained", 27), ("table4.review.pending", 15),
+                        ("table4.suit_after_review.other", 1)]:
+        assert table(imp, path) == value, path
+    assert derived(imp, "table3.results.total.total") == 718 and derived(imp, "table4.review.total") == 61
+    # 共受理政府信息公开申请 749 件 counts the 36 carried over with the 713 received
+    assert problems(imp) == [("N010", "")]
+    n010 = next(d for d in imp.findings if d.code == "N010")
+    assert (n010.params["stated"], n010.params["actual"]) == (749, 713)
+    text = imp.data["overview"]["parts"][1]["text"]
+    assert "结转下一年 {{ table3.carried_forward.total }} 件" in text
+    # the dateline and the signature are not text of any section
+    assert imp.data["preamble"].startswith("依据《中华人民共和国政府信息公开条例》")
+    assert imp.data["other_matters"]["text"].endswith("收取380元。\n")

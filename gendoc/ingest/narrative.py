@@ -21,6 +21,7 @@ TITLES_FILE = "report-titles.yaml"
 _TITLE_ONLY = re.compile(r"^\s*(?:19|20)\d{2}\s*年")  # a line that is itself a (partial) title
 _DATE = re.compile(r"(?P<y>(?:19|20)\d{2})\s*[-年/.．]\s*(?P<m>\d{1,2})\s*[-月/.．]\s*(?P<d>\d{1,2})\s*日?"
                    r"(?:\s*(?P<t>\d{1,2}[:：]\d{2}(?:[:：]\d{2})?))?")
+_DATE_LINE = re.compile(r"^[（(]?\s*(?:19|20)\d{2}\s*年\s*\d{1,2}\s*月\s*\d{1,2}\s*日\s*[）)]?$")
 _PUBLISHED = re.compile(r"(?:发布|公开|发文|成文)(?:时间|日期)\s*[:：]?\s*")
 _SUBHEADING = re.compile(r"^(?P<num>（[一二三四五六七八九十]+）|\(?[一二三四五六七八九十]+\)|\d{1,2}\s*[.．、](?!\d))\s*"
                          r"(?P<title>[^。；！？]{1,24}?)(?:[。：:]\s*(?P<rest>.*))?$")
@@ -126,9 +127,14 @@ def _agency_above(paragraphs: list[Paragraph], heading: int, m: re.Match) -> str
 def published_date(doc: SourceDocument) -> str | None:
     """`YYYY-MM-DD[ HH:MM[:SS]]` from the page's metadata, a 发布时间 line, or a portal's
     information table (公开日期 | 2024-01-17)."""
-    texts = ([doc.published] if doc.published else []) + [p.text for p in doc.paragraphs()[:15]]
+    paragraphs = doc.paragraphs()
+    texts = ([doc.published] if doc.published else []) + [p.text for p in paragraphs[:15]]
     texts += [f"{label.text}：{value.text}" for table in doc.tables()[:3] for row in table.rows
               for label, value in zip(row, row[1:]) if _PUBLISHED.fullmatch(label.text + "：")]
+    # a date on its own line under the title, else the date under the signature (落款)
+    dated = [p.text for p in paragraphs if _DATE_LINE.match(p.text)]
+    near_title = [p.text for p in paragraphs[:5] if _DATE_LINE.match(p.text)]
+    texts += [f"发布日期：{d}" for d in (near_title or dated[-1:])]
     for i, text in enumerate(texts):
         if i >= (1 if doc.published else 0):
             m = _PUBLISHED.search(text)
@@ -171,8 +177,8 @@ def sections(doc: SourceDocument, index, identity: Identity, skip_lines: set[int
             continue  # the title, and the site's furniture above it
         if p.line == identity.title_line and p.text == identity.title or p.line in skip_lines:
             continue
-        if _PUBLISHED.match(p.text) and len(p.text) < 40:
-            continue
+        if _PUBLISHED.match(p.text) and len(p.text) < 40 or _DATE_LINE.match(p.text) or p.text == identity.agency:
+            continue  # the dateline and the signature (落款) are not the report's text
         key = _heading(p.text, headings, numbers) if len(p.text) < 40 else None
         if key is not None:
             if current is not None:

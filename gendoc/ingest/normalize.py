@@ -37,6 +37,18 @@ _SPACES = re.compile(r"[ \t\u00a0\u2000-\u200b\u202f\u205f\u3000\ufeff]+")
 _BACK_TO_FULL = str.maketrans({"(": "（", ")": "）", ",": "，", ":": "：", ";": "；", "!": "！", "?": "？"})
 
 
+# CJK characters and full-width punctuation: between two of them a space or line break means nothing
+CJK = "\u3000-\u303f\u3400-\u9fff\uff00-\uffef"
+_CJK_BREAK = re.compile(f"(?<=[{CJK}])[ \\t]*[\\r\\n]\\s*(?=[{CJK}])")
+_BREAK = re.compile(r"[ \t]*[\r\n]\s*")
+
+
+def join_lines(text: str) -> str:
+    """Line breaks inside a web page's text, as a browser shows them (CSS Text's segment break
+    rules): none between two CJK characters, a space elsewhere."""
+    return _BREAK.sub(" ", _CJK_BREAK.sub("", text))
+
+
 def fold(text: str) -> str:
     """NFKC plus the radicals NFKC leaves alone: what every reader applies to extracted text."""
     return unicodedata.normalize("NFKC", text).translate(_RADICALS_SUPPLEMENT)

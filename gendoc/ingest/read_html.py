@@ -18,7 +18,7 @@ from lxml import etree
 from gendoc.diagnostics import WARNING, Diagnostic
 from gendoc.ingest.document import Cell, Paragraph, SourceDocument, Table
 from gendoc.ingest.grid import expand
-from gendoc.ingest.normalize import clean
+from gendoc.ingest.normalize import clean, join_lines
 
 _DECLARED = re.compile(rb"""<meta[^>]+charset\s*=\s*["']?\s*([A-Za-z0-9_.:-]+)""", re.I)
 _GB = {"gb2312", "gbk", "gb18030", "x-gbk", "cp936", "euc-cn", "hz-gb-2312"}
@@ -82,7 +82,7 @@ class _Walker:
         self.next_ident = 0
 
     def flush(self) -> None:
-        text = clean("".join(self.buffer))
+        text = clean(join_lines("".join(self.buffer)))
         if text:
             self.doc.blocks.append(Paragraph(text, self.line, 1, self.heading))
         self.buffer = []
@@ -130,7 +130,7 @@ class _Walker:
             for td in tr:
                 if not isinstance(td.tag, str) or td.tag.lower() not in ("td", "th"):
                     continue
-                text = clean("".join(_cell_text(td)))
+                text = clean(join_lines("".join(_cell_text(td))))
                 self.next_ident += 1
                 cell = Cell(text, self.next_ident, td.sourceline or 0, 1)
                 row.append((cell, _span(td.get("colspan")), _span(td.get("rowspan"))))

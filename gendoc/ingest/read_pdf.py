@@ -14,11 +14,10 @@ import re
 
 from gendoc.diagnostics import ERROR, Diagnostic
 from gendoc.ingest.document import Cell, Paragraph, SourceDocument, Table
-from gendoc.ingest.normalize import clean
+from gendoc.ingest.normalize import CJK, clean
 
 MAX_PAGES = 200
-_CJK = "\u3000-\u303f\u3400-\u9fff\uff00-\uffef"
-_CJK_GAP = re.compile(f"(?<=[{_CJK}])\\s+(?=[{_CJK}])")
+_CJK_GAP = re.compile(f"(?<=[{CJK}])\\s+(?=[{CJK}])")
 _PAGE_NUMBER = re.compile(r"^[-—–－\s]*(?:第\s*)?\d{1,3}\s*(?:页)?[-—–－\s]*$")  # - 3 -, 第3页
 _ENDS = ("。", "；", "！", "？", "：", ":")
 _STARTS = re.compile(r"^(?:[一二三四五六七八九十]+、|（[一二三四五六七八九十]+）|\d+[.．、]|[一二三四五六七八九十]是)")
