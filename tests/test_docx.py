@@ -245,6 +245,9 @@ def test_tables_fit_the_type_area(seed):
     for table in document.iter(W + "tbl"):
         widths = [int(attr(c, "w")) for c in table.findall("w:tblGrid/w:gridCol", NS)]
         assert sum(widths) in (8844, 12756)  # the 版心: 156 mm, or 225 mm on a landscape page
+        # the table's stated width is its columns' (a non-number here makes Word repair the file)
+        table_width = table.find("w:tblPr/w:tblW", NS)
+        assert (attr(table_width, "w"), attr(table_width, "type")) == (str(sum(widths)), "dxa")
 
 
 def test_same_report_same_bytes():

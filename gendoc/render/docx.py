@@ -437,7 +437,7 @@ def table_xml(g: Grid, total_width: int, font_size: float, cell_margin: int) -> 
     bold_pr = f'<w:rPr><w:b/><w:bCs/><w:sz w:val="{size}"/><w:szCs w:val="{size}"/></w:rPr>'
     border = 'w:val="single" w:sz="4" w:space="0" w:color="000000"'
     out = [
-        '<w:tbl><w:tblPr><w:tblStyle w:val="TableGrid"/><w:tblW w:w="{total_width}" w:type="dxa"/>'
+        f'<w:tbl><w:tblPr><w:tblStyle w:val="TableGrid"/><w:tblW w:w="{sum(widths)}" w:type="dxa"/>'
         '<w:jc w:val="center"/>'
         f'<w:tblBorders><w:top {border}/><w:left {border}/><w:bottom {border}/><w:right {border}/>'
         f'<w:insideH {border}/><w:insideV {border}/></w:tblBorders>'
