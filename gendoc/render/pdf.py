@@ -1,4 +1,5 @@
-"""PDF: the Word file (gendoc.render.docx) printed by LibreOffice, many reports at once.
+"""PDF: the Word file (gendoc.render.docx) printed by LibreOffice, many reports at once
+(one LibreOffice run per batch, driven by a small Basic macro: see `_MACRO`).
 
     engine_problem() -> (reason, fix) | None      what is missing on this machine, if anything
     convert(pairs, layout, cache, write, jobs) -> {target: error | None}
@@ -21,6 +22,7 @@ from __future__ import annotations
 import hashlib
 import os
 import shutil
+import signal
 import subprocess
 import tempfile
 from concurrent.futures import ThreadPoolExecutor
@@ -83,6 +85,7 @@ def fontconfig_text(layout: dict) -> str:
 
 def fontconfig_file(layout: dict, cache: Path) -> Path:
     text = fontconfig_text(layout)
+    cache = cache.resolve()  # LibreOffice does not run in our working directory
     path = cache / f"fonts-{hashlib.sha256(text.encode()).hexdigest()[:12]}.conf"
     if not path.exists():
         cache.mkdir(parents=True, exist_ok=True)
@@ -113,27 +116,97 @@ def convert(pairs: list[tuple[Path, Path]], layout: dict, cache: Path, write: Wr
     return results
 
 
+# LibreOffice (7.4) reads the Word file's paragraph properties but drops w:autoSpaceDE and
+# w:autoSpaceDN (its DOCX import has `case LN_CT_PPrBase_autoSpaceDE: break;`), so the Word
+# file's "no automatic gap between Chinese and Latin or digits" is lost and LibreOffice adds a
+# fifth of the font height at every such switch ("申请 10 件"; pdftotext copies it out as a
+# space). There is no command-line switch for it: the batch runs a small Basic macro instead
+# of `--convert-to`, which opens each file, turns the gap off in every paragraph style (what
+# the Word file says), and exports the PDF — one LibreOffice run for the whole batch.
+_LIBRARY = "GendocPdf"
+_MACRO = """Sub Convert(folder As String, count As Long)
+  Dim n As Long
+  For n = 0 To count - 1
+    ConvertOne(ConvertToURL(folder &amp; "/r" &amp; n &amp; ".docx"), ConvertToURL(folder &amp; "/out/r" &amp; n &amp; ".pdf"))
+  Next
+End Sub
+
+Sub ConvertOne(source As String, target As String)
+  Dim doc As Object
+  Dim load(0) As New com.sun.star.beans.PropertyValue
+  Dim store(0) As New com.sun.star.beans.PropertyValue
+  ' A file that fails is left without a PDF (the build reports it) and the batch goes on:
+  ' a Basic error must never stop a headless run at a message box.
+  On Error Resume Next
+  load(0).Name = "Hidden" : load(0).Value = True
+  store(0).Name = "FilterName" : store(0).Value = "writer_pdf_Export"
+  doc = StarDesktop.loadComponentFromURL(source, "_blank", 0, load())
+  Dim styles As Object
+  styles = doc.StyleFamilies.getByName("ParagraphStyles")
+  Dim i As Long
+  For i = 0 To styles.Count - 1
+    styles.getByIndex(i).ParaIsCharacterDistance = False
+  Next
+  doc.storeToURL(target, store())
+  If Not IsNull(doc) Then doc.close(True)
+End Sub
+"""
+_XML_HEAD = ('<?xml version="1.0" encoding="UTF-8"?>\n<!DOCTYPE {0} PUBLIC "-//OpenOffice.org//DTD OfficeDocument 1.0//EN" '
+             '"{1}">\n')
+
+
+def _install_macro(program: str, profile: Path, env: dict[str, str]) -> None:
+    """The Basic library in the LibreOffice profile the batch runs with (checked each run:
+    the profile may be older than this gendoc). A new profile is made by LibreOffice first
+    (a fraction of a second): its first start would write over a library list put there
+    before it."""
+    basic = profile / "user" / "basic"
+    if not (basic / "script.xlc").is_file():
+        subprocess.run([program, "--headless", "--norestore", "--nologo", "--nolockcheck", "--nodefault",
+                        "--terminate_after_init", f"-env:UserInstallation={profile.resolve().as_uri()}"],
+                       capture_output=True, env=env, timeout=120, stdin=subprocess.DEVNULL)
+    library = basic / _LIBRARY
+    library.mkdir(parents=True, exist_ok=True)
+    ns = 'xmlns:library="http://openoffice.org/2000/library" xmlns:xlink="http://www.w3.org/1999/xlink"'
+    files = {
+        basic / "script.xlc": _XML_HEAD.format("library:libraries", "libraries.dtd")
+        + f'<library:libraries {ns}>\n <library:library library:name="Standard" library:link="false"/>\n'
+          f' <library:library library:name="{_LIBRARY}" '
+          f'xlink:href="$(USER)/basic/{_LIBRARY}/script.xlb/" xlink:type="simple" library:link="false"/>\n'
+          "</library:libraries>\n",
+        library / "script.xlb": _XML_HEAD.format("library:library", "library.dtd")
+        + f'<library:library xmlns:library="http://openoffice.org/2000/library" library:name="{_LIBRARY}" '
+          'library:readonly="false" library:passwordprotected="false">\n <library:element library:name="Pdf"/>\n'
+          "</library:library>\n",
+        library / "Pdf.xba": _XML_HEAD.format("script:module", "module.dtd")
+        + '<script:module xmlns:script="http://openoffice.org/2000/script" script:name="Pdf" '
+          f'script:language="StarBasic">{_MACRO}</script:module>\n',
+    }
+    for path, text in files.items():
+        if not path.is_file() or path.read_text(encoding="utf-8") != text:
+            path.write_text(text, encoding="utf-8")
+
+
 def _batch(program: str, pairs: list[tuple[Path, Path]], fonts: Path, profile: Path, write: Write,
            timeout: float) -> dict[Path, str | None]:
-    """One LibreOffice run for a batch. Files are linked under unique names first: reports
+    """One LibreOffice run for a batch. Files are copied under unique names first: reports
     of different agencies share file names (2020.docx)."""
     results: dict[Path, str | None] = {}
+    env = dict(os.environ, FONTCONFIG_FILE=str(fonts), SAL_USE_VCLPLUGIN="svp")
     with tempfile.TemporaryDirectory(prefix="gendoc-pdf-") as tmp:
         work = Path(tmp)
-        inputs = []
         for i, (docx, _) in enumerate(pairs):
-            link = work / f"r{i}.docx"
-            shutil.copyfile(docx, link)
-            inputs.append(str(link))
+            shutil.copyfile(docx, work / f"r{i}.docx")
         out = work / "out"
-        env = dict(os.environ, FONTCONFIG_FILE=str(fonts), SAL_USE_VCLPLUGIN="svp")
+        out.mkdir()
+        folder = str(work.resolve()).replace('"', '""')
         command = [program, "--headless", "--norestore", "--nologo", "--nolockcheck", "--nodefault",
                    f"-env:UserInstallation={profile.resolve().as_uri()}",
-                   "--convert-to", "pdf:writer_pdf_Export", "--outdir", str(out), *inputs]
+                   f'macro:///{_LIBRARY}.Pdf.Convert("{folder}",{len(pairs)})']
         try:
-            run = subprocess.run(command, capture_output=True, text=True, env=env,
-                                 timeout=timeout + 5 * len(pairs), stdin=subprocess.DEVNULL)
-            failure = None if run.returncode == 0 else (run.stderr.strip() or f"退出码 {run.returncode}")[-300:]
+            _install_macro(program, profile, env)
+            code, stderr = _run(command, env, timeout + 5 * len(pairs))
+            failure = None if code == 0 else (stderr.strip() or f"退出码 {code}")[-300:]
         except (OSError, subprocess.SubprocessError) as exc:
             failure = str(exc)
         for i, (_, target) in enumerate(pairs):
@@ -149,3 +222,17 @@ def _batch(program: str, pairs: list[tuple[Path, Path]], fonts: Path, profile: P
             results[target] = None
     return results
 
+
+def _run(command: list[str], env: dict[str, str], timeout: float) -> tuple[int, str]:
+    """(exit status, stderr). `soffice` is a launcher that starts soffice.bin: on a timeout
+    the whole process group is killed, or a hung soffice.bin would be left holding the
+    profile, and the next batch would hand its work to it and get nothing back."""
+    with subprocess.Popen(command, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, stdin=subprocess.DEVNULL,
+                          env=env, text=True, start_new_session=True) as process:
+        try:
+            _, stderr = process.communicate(timeout=timeout)
+        except subprocess.TimeoutExpired:
+            os.killpg(process.pid, signal.SIGKILL)
+            process.communicate()
+            raise
+        return process.returncode, stderr
