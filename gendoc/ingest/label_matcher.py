@@ -260,7 +260,8 @@ def _read_grid(table: Table, model: TableModel, out: TableReading) -> None:
         seen: set[int] = set()
         unplaced = []
         for c, cell in enumerate(row):
-            if kinds[c] == "label" or c < first_label_col or cell.ident in seen:
+            # a merged figure cell counts once; a merged blank cell is blank in every column it covers
+            if kinds[c] == "label" or c < first_label_col or cell.ident in seen and kinds[c] != "blank":
                 continue
             if kinds[c] == "blank" and not heads[c]:
                 continue  # an empty cell under no header is filler, not a zero
