@@ -246,3 +246,21 @@ def test_every_overview_page_links_the_one_shared_stylesheet(project, tmp_path):
         assert "<style" not in text, path  # not repeated in every page
     assert '<link rel="stylesheet" href="gendoc-overview.css">' in pages[0].read_text(encoding="utf-8")
     assert '<link rel="stylesheet" href="../gendoc-overview.css">' in pages[2].read_text(encoding="utf-8")
+
+
+def test_pages_rendered_on_several_cores_are_those_of_one(tmp_path):
+    """A large overview is rendered by forked processes, each writing its share of the
+    pages: the folder holds the same files, byte for byte, as when one process writes all."""
+    from bench.overview import summaries
+    from gendoc.build.overview_pages import MANIFEST, PARALLEL_PAGES, write_overview
+
+    made, kinds = summaries(PARALLEL_PAGES + 12, 2)
+    templates = Path(__file__).resolve().parent.parent / "templates"
+    one, several = tmp_path / "one", tmp_path / "several"
+    assert write_overview(made, kinds, templates, one, jobs=1) == []
+    assert write_overview(made, kinds, templates, several, jobs=2) == []
+    files = sorted(p.relative_to(one) for p in one.rglob("*") if p.is_file())
+    assert len(files) > PARALLEL_PAGES and Path(MANIFEST) in files
+    assert files == sorted(p.relative_to(several) for p in several.rglob("*") if p.is_file())
+    for rel in files:
+        assert (one / rel).read_bytes() == (several / rel).read_bytes(), rel

@@ -16,7 +16,7 @@ import hashlib
 import json
 import os
 from pathlib import Path
-from typing import Any
+from typing import Any, Callable
 from urllib.parse import quote
 
 from gendoc.build.atomic_write import write_if_changed
@@ -197,6 +197,14 @@ def overview_pages(summaries: list, kinds, templates_dir: Path, out_dir: Path,
                    known: dict[str, str] | None = None) -> dict[str, tuple[str, str | None]]:
     """Every overview page: relative output path → (digest of what it shows, HTML). A page whose
     digest is the one in `known` (the last build's) is not rendered again: its HTML is None."""
+    return {rel: (digest, None if render is None else render())
+            for rel, digest, render in _planned_pages(summaries, kinds, templates_dir, out_dir, known)}
+
+
+def _planned_pages(summaries: list, kinds, templates_dir: Path, out_dir: Path,
+                   known: dict[str, str] | None = None) -> list[tuple[str, str, Callable[..., str] | None]]:
+    """Every overview page as (relative output path, digest, how to render it — None when
+    the page is the one the last build wrote)."""
     known = known or {}
     shared = _shared_digest(summaries, templates_dir)
     everything = _digest(shared, summaries)
@@ -211,10 +219,10 @@ def overview_pages(summaries: list, kinds, templates_dir: Path, out_dir: Path,
             built.append(_Pages(overview_of(summaries, kinds), templates_dir, out_dir))
         return built[0]
 
-    out: dict[str, tuple[str, str | None]] = {}
+    out: list[tuple[str, str, Callable[..., str] | None]] = []
 
-    def page(rel: str, digest: str, render) -> None:
-        out[rel] = (digest, None if known.get(rel) == digest else render())
+    def page(rel: str, digest: str, render: Callable[..., str]) -> None:
+        out.append((rel, digest, None if known.get(rel) == digest else render))
 
     page(STYLESHEET, shared, lambda: pages().stylesheet())
     if not by_agency:
@@ -229,13 +237,54 @@ def overview_pages(summaries: list, kinds, templates_dir: Path, out_dir: Path,
     for agency in sorted(by_agency):
         page("/".join(agency_page(agency)), _digest(shared, by_agency[agency]),
              lambda agency=agency: pages().agency(pages().agency_views[agency]))
+    if any(render is not None for _, _, render in out[1:]):
+        pages()  # worked out here, once, rather than in each process that renders pages
     return out
 
 
-def write_overview(summaries: list, kinds, templates_dir: Path, out_dir: Path) -> list[Diagnostic]:
+# Below this many pages to render, starting processes costs more than it saves.
+PARALLEL_PAGES = 48
+_TO_RENDER: list[tuple[str, Path, Callable[..., str]]] = []  # what forked renderers inherit
+
+
+def _render_and_write(share: int, shares: int) -> list[tuple[str, Diagnostic | None]]:
+    """Render and write every `shares`-th page from `share` on: (page, finding or None)."""
+    done: list[tuple[str, Diagnostic | None]] = []
+    for rel, target, render in _TO_RENDER[share::shares]:
+        try:
+            write_if_changed(target, render())
+            done.append((rel, None))
+        except OSError as exc:
+            done.append((rel, Diagnostic(ERROR, "F005", {"target": str(target), "reason": exc.strerror or str(exc)},
+                                         str(target))))
+    return done
+
+
+def _render_all(jobs: int) -> list[tuple[str, Diagnostic | None]]:
+    """Every page of `_TO_RENDER`, on `jobs` cores: forked processes inherit the overview
+    already worked out (nothing is pickled but the findings), this one renders a share too."""
+    if jobs <= 1 or len(_TO_RENDER) < PARALLEL_PAGES or not hasattr(os, "fork"):
+        return _render_and_write(0, 1)
+    import multiprocessing
+    from concurrent.futures import ProcessPoolExecutor
+    from concurrent.futures.process import BrokenProcessPool
+
+    with ProcessPoolExecutor(jobs - 1, mp_context=multiprocessing.get_context("fork")) as pool:
+        others = [pool.submit(_render_and_write, share, jobs) for share in range(1, jobs)]
+        done = _render_and_write(0, jobs)
+        for share, future in enumerate(others, 1):
+            try:
+                done += future.result()
+            except BrokenProcessPool:  # a renderer was killed: its pages are rendered here
+                done += _render_and_write(share, jobs)
+    return done
+
+
+def write_overview(summaries: list, kinds, templates_dir: Path, out_dir: Path, jobs: int = 1) -> list[Diagnostic]:
     """Write the overview pages whose content changed (one report's change re-renders its
     agency's page, its year's page and the landing page, not the thousands of others); remove
-    the pages gendoc wrote before and no longer produces. Failures to write are findings."""
+    the pages gendoc wrote before and no longer produces. Failures to write are findings.
+    `jobs` > 1 renders many pages on that many cores (forked: not from a threaded server)."""
     manifest_path = out_dir / MANIFEST
     try:
         old = json.loads(manifest_path.read_text(encoding="utf-8"))
@@ -243,17 +292,17 @@ def write_overview(summaries: list, kinds, templates_dir: Path, out_dir: Path) -
                  if isinstance(rel, str) and isinstance(digest, str) and (out_dir / rel).is_file()}
     except (OSError, ValueError, KeyError, TypeError, AttributeError):
         known = {}
-    pages = overview_pages(summaries, kinds, templates_dir, out_dir, known)
+    planned = _planned_pages(summaries, kinds, templates_dir, out_dir, known)
+    pages = {rel: digest for rel, digest, _ in planned}
+    _TO_RENDER[:] = [(rel, out_dir / rel, render) for rel, _, render in planned if render is not None]
+    try:
+        done = _render_all(jobs)
+    finally:
+        _TO_RENDER.clear()
     problems = []
-    for rel, (_, text) in pages.items():
-        if text is None:
-            continue
-        target = out_dir / rel
-        try:
-            write_if_changed(target, text)
-        except OSError as exc:
-            problems.append(Diagnostic(ERROR, "F005", {"target": str(target), "reason": exc.strerror or str(exc)},
-                                       str(target)))
+    for rel, problem in done:
+        if problem is not None:
+            problems.append(problem)
             known.pop(rel, None)
     for rel in known:
         if rel not in pages and not os.path.isabs(rel) and ".." not in Path(rel).parts:
@@ -264,7 +313,7 @@ def write_overview(summaries: list, kinds, templates_dir: Path, out_dir: Path) -
                     target.parent.rmdir()
             except OSError:
                 pass  # already gone, or the folder holds other files: nothing to do
-    written = {rel: digest for rel, (digest, text) in pages.items()
+    written = {rel: digest for rel, digest in pages.items()
                if not any(p.params.get("target") == str(out_dir / rel) for p in problems)}
     try:
         write_if_changed(manifest_path, json.dumps({"pages": written}, ensure_ascii=False, sort_keys=True))

@@ -1,6 +1,7 @@
 """What each subcommand does with the library, and what it prints."""
 from __future__ import annotations
 
+import os
 import sys
 from pathlib import Path
 
@@ -127,7 +128,8 @@ def _build(project: Project, args) -> int:
     if (project.root / "templates" / "overview").is_dir():
         from gendoc.build.overview_pages import write_overview
 
-        problems += write_overview(built.known, project.kinds, project.root / "templates", out_dir)
+        problems += write_overview(built.known, project.kinds, project.root / "templates", out_dir,
+                                   jobs=args.jobs or os.cpu_count() or 1)
     problems += built.save()
     _emit(args, problems + [d for s in summaries for d in s.diagnostics])
     _summary(args, summaries, problems, "built", progress.started)
