@@ -35,13 +35,26 @@ for (const cell of document.querySelectorAll('td.num')) {
 return out;
 """
 
-# Characters a line of each label cell holds: its content width over its font size.
+# Characters a line of each label cell holds: its content's extent along the line over its
+# font size (across for horizontal text, down for a group label set upright).
 LABEL_WIDTHS = """
 return Array.from(document.querySelectorAll('th.label, th.group')).map(cell => {
   const s = getComputedStyle(cell);
-  const inner = cell.clientWidth - parseFloat(s.paddingLeft) - parseFloat(s.paddingRight);
-  return {text: cell.textContent, chars: inner / parseFloat(s.fontSize)};
+  const upright = s.writingMode.startsWith('vertical');
+  const inner = upright
+    ? cell.clientHeight - parseFloat(s.paddingTop) - parseFloat(s.paddingBottom)
+    : cell.clientWidth - parseFloat(s.paddingLeft) - parseFloat(s.paddingRight);
+  return {text: cell.textContent, chars: inner / parseFloat(s.fontSize), upright: upright};
 });
+"""
+
+# Figures of a table's first body row wholly in view beside its label, without scrolling.
+FIGURES_IN_VIEW = """
+const row = document.querySelector(arguments[0] + ' tbody tr');
+return Array.from(row.querySelectorAll('td.num')).filter(cell => {
+  const r = cell.getBoundingClientRect();
+  return r.left >= 0 && r.right <= window.innerWidth + 0.5;
+}).length;
 """
 
 
@@ -81,6 +94,10 @@ def test_on_a_390_px_phone_no_figure_hides_without_a_cue(built, page):
         if page.startswith("zhifu-drc"):
             # tables 三 and 四 are wider than the phone: their far figures are out of sight, cued
             assert {f["table"] for f in hidden} >= {"table3-table", "table4-table"}
+            # table 三's outer row groups are set upright in narrow columns, so beside the labels
+            # the first figures of a row (自然人, 商业企业, 科研机构, 社会公益组织) are in view
+            assert [label["text"] for label in labels if label["upright"]][:2] == ["三、本年度办理结果", "（三）不予公开"]
+            assert web.execute_script(FIGURES_IN_VIEW, "#table3-table") >= 4
             # and scrolled to, the last figure of table 四 comes into view
             in_view = web.execute_script("""
                 const wrap = document.querySelector('#table4-table').closest('.table-wrap');
