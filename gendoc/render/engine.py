@@ -340,6 +340,13 @@ def _narrative_texts(kind, data: dict, prev, sourcemap, source: _Source) -> tupl
     texts: dict[tuple, str] = {}
     diagnostics: list[Diagnostic] = []
     budget = Budget()
+    with budget.timer():
+        _render_narratives(kind, data, context, sourcemap, source, budget, texts, diagnostics)
+    return texts, diagnostics
+
+
+def _render_narratives(kind, data: dict, context: dict, sourcemap, source: _Source, budget: Budget,
+                       texts: dict[tuple, str], diagnostics: list[Diagnostic]) -> None:
     for path in narrative_paths(kind.index, data):
         text = get_path(data, path)
         if "{" not in text and "&" not in text:  # plain prose: nothing to render or decode
@@ -357,7 +364,6 @@ def _narrative_texts(kind, data: dict, prev, sourcemap, source: _Source) -> tupl
             diagnostics.append(_narrative_diagnostic(exc, path, text, context, sourcemap, source))
             if isinstance(exc, OutOfTime):
                 break  # one finding, at the narrative that used the time up
-    return texts, diagnostics
 
 
 def _with_narratives(data: dict, texts: dict[tuple, str], fmt: str | None) -> dict:

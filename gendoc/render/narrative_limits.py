@@ -79,6 +79,8 @@ class Budget:
     def __init__(self, seconds: float | None = None):
         self.seconds = SECONDS_PER_REPORT if seconds is None else seconds
         self.deadline = time.monotonic() + self.seconds
+        self.timed = False      # a timer is set for the whole budget (`timer`)
+        self.rendering = False  # a narrative is being rendered: the timer may interrupt it
 
     def left(self) -> float:
         return self.deadline - time.monotonic()
@@ -86,14 +88,34 @@ class Budget:
     def exceeded(self) -> OutOfTime:
         return OutOfTime(f"本报告正文渲染超过 {self.seconds:g} 秒")
 
+    @contextmanager
+    def timer(self) -> Iterator[None]:
+        """One timer for all the narratives of a report (setting a timer per narrative cost
+        four system calls each). When it expires between two narratives it interrupts
+        nothing: the next one finds the budget spent."""
+        def expired(signum, frame):
+            if self.rendering:
+                raise self.exceeded()
+
+        with _alarm(self, expired):
+            self.timed = True
+            try:
+                yield
+            finally:
+                self.timed = False
+
 
 def render_bounded(template, context: dict, budget: Budget) -> str:
     """The template's text, collected piece by piece within the size and time bounds."""
     if budget.left() <= 0:
         raise budget.exceeded()
+    if not budget.timed:
+        with budget.timer():
+            return render_bounded(template, context, budget)
     parts: list[str] = []
     size = 0
-    with _alarm(budget):
+    budget.rendering = True
+    try:
         for piece in template.generate(context):
             size += len(piece)
             if size > MAX_NARRATIVE_CHARS:
@@ -101,20 +123,18 @@ def render_bounded(template, context: dict, budget: Budget) -> str:
             if time.monotonic() > budget.deadline:
                 raise budget.exceeded()
             parts.append(piece)
+    finally:
+        budget.rendering = False
     return "".join(parts)
 
 
 @contextmanager
-def _alarm(budget: Budget) -> Iterator[None]:
+def _alarm(budget: Budget, expired: Callable[[int, Any], None]) -> Iterator[None]:
     """Interrupt a loop that produces no text once the budget is spent. A timer signal
     can only be handled in the main thread; elsewhere the checks between pieces remain."""
     if threading.current_thread() is not threading.main_thread() or not hasattr(signal, "setitimer"):
         yield
         return
-
-    def expired(signum, frame):
-        raise budget.exceeded()
-
     previous = signal.signal(signal.SIGALRM, expired)
     signal.setitimer(signal.ITIMER_REAL, max(budget.left(), 0.001))
     try:
