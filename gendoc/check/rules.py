@@ -101,13 +101,56 @@ def apply_rules(kind, data: dict, file: str, sourcemap, prev: Report | None = No
     report.owned = {id(report.data)}
     ctx = RuleContext(kind, report, prev)
     diagnostics: list[Diagnostic] = []
-    for rule in kind.rules["derive"]:
-        for bound in _bindings(rule, report.data, kind.index):
-            diagnostics.extend(_derive(ctx, rule, bound))
-    for rule in kind.rules["checks"]:
-        for bound in _bindings(rule, report.data, kind.index):
-            diagnostics.extend(_check(ctx, rule, bound))
+    plan = _plan(kind)
+    for rule, steps in plan["derive"]:
+        for step in steps(report.data):
+            found = _derive(ctx, rule, step)
+            if found:
+                diagnostics.extend(found)
+    for rule, steps in plan["checks"]:
+        for step in steps(report.data):
+            found = _check(ctx, rule, step)
+            if found:
+                diagnostics.extend(found)
     return report, diagnostics
+
+
+# -- the plan: every rule's expressions, bound, parsed and compiled once per kind ----------
+
+Step = tuple  # (expression text, parsed node, compiled closure, target path or None)
+
+
+def _plan(kind) -> dict[str, list[tuple[dict, Any]]]:
+    """For each rule of the kind, in order, a function giving its steps for a report's data.
+    A rule whose `foreach` lists its values has the same steps for every report, worked out
+    here once; a glob's values depend on the data (the places the report holds, including
+    those the derivations before it created), so its steps are looked up per binding."""
+    plan: dict[str, list[tuple[dict, Any]]] | None = kind.compiled.get("rule-plan")
+    if plan is None:
+        plan = kind.compiled["rule-plan"] = {
+            section: [(rule, _rule_steps(rule, key, kind.index)) for rule in kind.rules[section]]
+            for section, key in (("derive", "expr"), ("checks", "assert"))}
+    return plan
+
+
+def _rule_steps(rule: dict, key: str, index):
+    def step(bound: dict) -> Step:
+        text, node, run = _prepared(rule, key, bound)
+        return text, node, run, _prepared_target(rule, bound) if key == "expr" else None
+
+    spec = rule.get("foreach") or {}
+    if not any(isinstance(choice, dict) for choice in spec.values()):
+        fixed = [step(bound) for bound in _bindings(rule, {}, index)]
+        return lambda data: fixed
+    by_binding: dict[tuple, Step] = {}
+
+    def steps(data: dict) -> Iterator[Step]:
+        for bound in _bindings(rule, data, index):
+            found = by_binding.get(memo := tuple(bound.values()))
+            if found is None:
+                found = by_binding[memo] = step(bound)
+            yield found
+    return steps
 
 
 # -- foreach ------------------------------------------------------------------------------
@@ -196,9 +239,8 @@ def _prepared_target(rule: dict, bound: dict) -> tuple:
     return found
 
 
-def _derive(ctx: RuleContext, rule: dict, bound: dict) -> list[Diagnostic]:
-    text, node, run = _prepared(rule, "expr", bound)
-    target = _prepared_target(rule, bound)
+def _derive(ctx: RuleContext, rule: dict, step: Step) -> list[Diagnostic]:
+    text, node, run, target = step
     try:
         computed = run(ctx.roots, None)
     except Missing as missing:
@@ -256,8 +298,8 @@ def _container(data: dict, path: tuple, owned: set | None = None) -> dict | None
     return node if isinstance(node, dict) else None
 
 
-def _check(ctx: RuleContext, rule: dict, bound: dict) -> list[Diagnostic]:
-    text, node, run = _prepared(rule, "assert", bound)
+def _check(ctx: RuleContext, rule: dict, step: Step) -> list[Diagnostic]:
+    text, node, run, _ = step
     try:
         if run(ctx.roots, None):
             return []
