@@ -7,6 +7,7 @@ from decimal import Decimal
 from functools import cache
 from pathlib import Path
 
+import jinja2
 import pytest
 
 from gendoc.build.project import Project
@@ -25,6 +26,16 @@ def imported(name: str) -> Imported:
 def problems(imp: Imported) -> list[tuple[str, str]]:
     """Every error and warning as (code, data path), in order; prose findings carry no path."""
     return [(d.code, d.path) for d in imp.findings if d.severity in ("error", "warning")]
+
+
+def rendered(imp: Imported, text: str) -> str:
+    """Imported narrative as a report shows it: references filled from the report's data."""
+    return jinja2.Environment().from_string(text).render(**imp.derived, facts=imp.data.get("facts", {}))
+
+
+def published(imp: Imported, start: str) -> str:
+    """The published paragraph that starts with `start`, as read from the source."""
+    return next(p.text for p in imp.source.paragraphs() if p.text.startswith(start))
 
 
 def table(imp: Imported, dotted: str):
@@ -232,6 +243,15 @@ def test_partial_copies_are_read_as_far_as_they_go_and_said_to_be_cut(name, kind
     assert len(cut) == 1 and cut[0].severity == "warning"
     assert "「五、存在的主要问题及改进情况」「六、其他需要报告的事项」均未出现" in cut[0].message()
     assert not [d for d in imp.findings if d.severity == "error"]
+    assert imp.data["status"] == "draft"   # figures the source does not give stay null: a draft
+
+
+def test_complete_reports_are_not_drafts_and_incomplete_tables_are():
+    for name in (SH, SY, WORD, WORD_HTML):
+        assert "status" not in imported(name).data, name
+    # 洪泽区 publishes （六）其他处理 as one row: the 2021 format's three rows are unknown
+    for name in (HZ23, HZ24):
+        assert imported(name).data["status"] == "draft", name
 
 
 def test_partial_xiaogan_2019():
@@ -306,4 +326,67 @@ def test_word_report_and_its_html_export_read_alike(name):
     assert "结转下一年 {{ table3.carried_forward.total }} 件" in text
     # the dateline and the signature are not text of any section
     assert imp.data["preamble"].startswith("依据《中华人民共和国政府信息公开条例》")
-    assert imp.data["other_matters"]["text"].endswith("收取380元。\n")
+    assert rendered(imp, imp.data["other_matters"]["text"]).endswith("其中民政局1件，收取380元。")
+    # figures the prose states that no table holds are kept as facts, named by their clause
+    facts = imp.data["facts"]
+    assert facts["fact_2"] == {"label": "督促县直部门在信息公开页面发布信息", "value": 3044, "unit": "条"}
+    assert facts["fact_13"] == {"label": "自然人申请", "value": 741, "unit": "件"}
+    assert "共办理 {{ table3.results.total.total }} 件" in text   # a table figure: a reference, not a fact
+    assert [f["label"] for f in facts.values()][-2:] == ["民政局", "收取"]
+
+
+# -- the narrative comes back live: references and facts render to the published words ------
+
+def _narratives(node):
+    if isinstance(node, dict):
+        for key, value in node.items():
+            if key == "text" and isinstance(value, str):
+                yield value
+            else:
+                yield from _narratives(value)
+    elif isinstance(node, list):
+        for value in node:
+            yield from _narratives(value)
+
+
+@pytest.mark.parametrize("name", [SH, SY, HZ23, HZ24, WORD, WORD_HTML, "zhifu-drc-2020-annual-report.txt"])
+def test_every_imported_paragraph_renders_to_the_published_one(name):
+    imp = imported(name)
+    sources = [p.text for p in imp.source.paragraphs()]
+    narrative = {k: v for k, v in imp.data.items() if imp.kind.index.below((k,), "x-narrative")}
+    texts = list(_narratives(narrative)) + [v for v in narrative.values() if isinstance(v, str)]
+    checked = 0
+    for text in texts:
+        for paragraph in rendered(imp, text).split("\n\n"):
+            paragraph = paragraph.strip()
+            if paragraph and paragraph != "（原文此处无正文）":
+                assert any(paragraph in source for source in sources), paragraph
+                checked += 1
+    assert checked >= 5
+
+
+def test_figures_no_table_holds_become_facts():
+    imp = imported(SY)
+    assert imp.data["facts"] == {
+        "fact_1": {"label": "审核发布各类公开政府信息", "value": 249, "unit": "条"},
+        "fact_2": {"label": "发布行政公文和政策解读信息", "value": 9, "unit": "条"},
+        "fact_3": {"label": "机构设置和人事任免信息", "value": 7, "unit": "条"},
+        "fact_4": {"label": "重点工作", "value": 39, "unit": "条"},
+        "fact_5": {"label": "财政预决算信息", "value": 6, "unit": "条"},
+        "fact_6": {"label": "信息公开年度报告", "value": 1, "unit": "条"},
+        "fact_7": {"label": "政府信息公开指南", "value": 1, "unit": "条"},
+        "fact_8": {"label": "政府网站信息", "value": 185, "unit": "条"},
+        "fact_9": {"label": "政府信息公开制度", "value": 1, "unit": "条"},
+        "fact_10": {"label": "受理网络问政", "value": 182, "unit": "件"},
+        "fact_11": {"label": "承办的县人大建议和政协提案办理满意率", "value": 100, "unit": "%"},
+    }
+    text = imp.data["overview"]["parts"][0]["text"]
+    assert "全年共审核发布各类公开政府信息{{ facts.fact_1.value }}条" in text
+    assert rendered(imp, text).strip() == published(imp, "2023年，我局严格审签程序")
+    # a figure contradicting the table stays as published, never a fact (it is a finding)
+    sh = imported(SH)
+    assert "予以公开及部分公开258件" in sh.data["overview"]["parts"][1]["text"]
+    assert 258 not in [f["value"] for f in sh.data["facts"].values()]
+    # a date is not a count: 自202011起 in the seed's damaged text stays text
+    seed = imported("zhifu-drc-2020-annual-report.txt")
+    assert "统计期限自202011起" in seed.data["preamble"]

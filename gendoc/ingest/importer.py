@@ -20,6 +20,7 @@ from gendoc.ingest.document import Paragraph, SourceDocument
 from gendoc.ingest.label_matcher import Reading, TableReading, read_tables
 from gendoc.ingest.narrative import contacts, identify, published_date, sections, split_parts, title_patterns
 from gendoc.ingest.normalize import label_key
+from gendoc.ingest.prose_facts import facts_in
 from gendoc.ingest.table_model import table_models
 from gendoc.kind.labels import format_path
 from gendoc.plaindata import copy_data
@@ -197,6 +198,9 @@ def _data(out: Imported, doc: SourceDocument, kind, ident, tables: TableReading)
             if unit is not None:
                 node[fig.unit_path[-1]] = unit.value
         data[model.key] = table
+    if "status" in index.properties(()) and any(
+            f.path not in tables.figures for m in table_models(index) for f in m.figures() if not f.derived):
+        data["status"] = "draft"   # figures the source does not give: a draft that says what is missing
     return data
 
 
@@ -210,22 +214,26 @@ def _set(data: dict, path: tuple, value: Any) -> None:
 def _narrative(out: Imported, doc: SourceDocument, kind, ident, data: dict, derived: dict) -> None:
     index = kind.index
     specs = claim_specs(kind)
+    # figures the prose states that no table holds, when the kind keeps them
+    facts: dict[str, dict] | None = {} if "facts" in index.properties(()) else None
     for section in sections(doc, index, ident, set()):
         key = section.key
         if index.get((key,), "x-narrative"):
-            text = _text(out, section.paragraphs, specs, derived, ident, (key,))
+            text = _text(out, section.paragraphs, specs, derived, ident, facts)
             if text:
                 data[key] = text
             continue
         lead, parts = split_parts(section.paragraphs)
         value: dict[str, Any] = {}
         if lead and (not parts or "text" in index.properties((key,))):
-            value["text"] = _text(out, lead, specs, derived, ident, (key, "text"))
+            value["text"] = _text(out, lead, specs, derived, ident, facts)
         if parts:
-            value["parts"] = [{"title": title, "text": _text(out, paras, specs, derived, ident, (key, "parts", i, "text"))
-                               or "（原文此处无正文）\n"} for i, (title, paras) in enumerate(parts)]
+            value["parts"] = [{"title": title, "text": _text(out, paras, specs, derived, ident, facts)
+                               or "（原文此处无正文）\n"} for title, paras in parts]
         if value:
             data[key] = value
+    if facts:
+        data["facts"] = facts
     _order(data, index)
 
 
@@ -236,14 +244,18 @@ def _order(data: dict, index) -> None:
     data.update(items)
 
 
-def _text(out: Imported, paragraphs: list[Paragraph], specs, derived: dict, ident, path: tuple) -> str:
+def _text(out: Imported, paragraphs: list[Paragraph], specs, derived: dict, ident, facts: dict | None) -> str:
     """Paragraphs as narrative: Jinja characters made literal, figures the tables confirm
-    turned into references, contradicted ones reported (N010/N011) and kept as published."""
+    turned into references, contradicted ones reported (N010/N011) and kept as published,
+    other figures the sentence names kept as `facts` (when `facts` is given)."""
     texts = []
     for p in paragraphs:
         text = p.text
         replacements: list[tuple[int, int, str]] = []
+        claimed: list[tuple[int, int]] = []
         for claim in find_claims(specs, text):
+            if claim.number_start >= 0:
+                claimed.append((claim.number_start, claim.number_end))
             verdict = judge(claim, derived)
             if verdict is None:
                 continue
@@ -252,6 +264,11 @@ def _text(out: Imported, paragraphs: list[Paragraph], specs, derived: dict, iden
                 out.findings.append(finding(verdict, out.kind.index, out.source.file, p.line, p.col + offset))
             elif claim.stated is not None and _REFERABLE.match(claim.spec.figure_text):
                 replacements.append((claim.number_start, claim.number_end, "{{ " + claim.spec.figure_text + " }}"))
+        if facts is not None and "{" not in text:
+            for fact in facts_in(text, claimed):
+                key = f"fact_{len(facts) + 1}"
+                facts[key] = {"label": fact.label, "value": fact.value, "unit": fact.unit}
+                replacements.append((fact.start, fact.end, "{{ facts." + key + ".value }}"))
         texts.append(_templated(text, replacements, ident))
     return "\n\n".join(t for t in texts if t) + "\n" if texts else ""
 
