@@ -48,6 +48,20 @@ return Array.from(document.querySelectorAll('th.label, th.group')).map(cell => {
 });
 """
 
+# Table 三 scrolled to its far right: for each body row, where its labels end and where its
+# last figure lies.
+SCROLLED_RIGHT = """
+const wrap = document.querySelector('#table3-table').closest('.table-wrap');
+wrap.scrollLeft = wrap.scrollWidth;
+return Array.from(document.querySelectorAll('#table3-table tbody tr')).map(tr => {
+  const labels = Array.from(tr.querySelectorAll('th')).map(th => th.getBoundingClientRect());
+  const figures = tr.querySelectorAll('td.num');
+  const last = figures[figures.length - 1].getBoundingClientRect();
+  return {label_left: Math.min(...labels.map(r => r.left)), label_right: Math.max(...labels.map(r => r.right)),
+          figure_left: last.left, figure_right: last.right};
+});
+"""
+
 # Figures of a table's first body row wholly in view beside its label, without scrolling.
 FIGURES_IN_VIEW = """
 const row = document.querySelector(arguments[0] + ' tbody tr');
@@ -98,6 +112,13 @@ def test_on_a_390_px_phone_no_figure_hides_without_a_cue(built, page):
             # the first figures of a row (自然人, 商业企业, 科研机构, 社会公益组织) are in view
             assert [label["text"] for label in labels if label["upright"]][:2] == ["三、本年度办理结果", "（三）不予公开"]
             assert web.execute_script(FIGURES_IN_VIEW, "#table3-table") >= 4
+            # scrolled to its last column (总计), every row still shows its label, the label
+            # blocks of all rows end at one line, and the figures lie right of it, in view
+            rows = web.execute_script(SCROLLED_RIGHT)
+            assert len(rows) == 23 and len({round(r["label_right"]) for r in rows}) == 1
+            for r in rows:
+                assert r["label_left"] >= 0 and r["label_right"] <= r["figure_left"] + 0.5
+                assert r["figure_right"] <= 390.5
             # and scrolled to, the last figure of table 四 comes into view
             in_view = web.execute_script("""
                 const wrap = document.querySelector('#table4-table').closest('.table-wrap');
