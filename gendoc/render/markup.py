@@ -38,7 +38,9 @@ def neutralize_html(markdown: str) -> str:
     exactly as every Markdown renderer does is where tags slip through — and report prose
     has no code.
     """
-    return unsafe_links_inert(_RAW_HTML_START.sub("&lt;", markdown))
+    if "<" in markdown:
+        markdown = _RAW_HTML_START.sub("&lt;", markdown)
+    return unsafe_links_inert(markdown)
 
 
 def unsafe_links_inert(markdown: str) -> str:
@@ -74,6 +76,8 @@ def _unsafe_url(url: str) -> bool:
 
 
 def _could_hide_scheme(markdown: str) -> bool:
+    if ":" not in markdown and "&" not in markdown:
+        return False  # a scheme ends in ":", typed or as a character reference (most prose)
     plain = _INVISIBLE_IN_URL.sub("", html.unescape(markdown))
     return bool(_UNSAFE_SCHEME.search(plain))
 
@@ -136,8 +140,10 @@ def _markdown_html(text: str) -> str:
 # markup — no markup characters, no line that could start a list, heading, quote, code
 # block or thematic break, no trailing spaces (hard breaks) — its HTML is simply each
 # paragraph in <p>, which is what markdown-it would produce (a test checks they agree).
-_MARKUP_CHARS = re.compile(r"[\\`*_\[\]<>#|~&!\"\t=+\-]")
-_LIST_START = re.compile(r"^ *\d{1,9}[.)]", re.MULTILINE)
+_MARKUP_CHARS = re.compile(r"[\\`*_\[\]<>#|~&!\"\t=+]")
+# A dash means something only at the start of a line (a list item, a thematic break, a
+# heading's underline); inside one — a date, a web address — it is text.
+_LIST_START = re.compile(r"^ *(?:\d{1,9}[.)]|-)", re.MULTILINE)
 _OTHER_SPACE = re.compile(r"[^\S \n]")  # any whitespace but the plain space and the line break
 
 
