@@ -159,19 +159,23 @@ def _table_findings(out: Imported, tables: TableReading, kind) -> None:
     for gone in missing_by_table.values():
         out.findings.append(Diagnostic(WARNING, "I015", {"count": len(gone), "place": index.place(gone[0])},
                                        file, 0, 0, format_path(gone[0])))
-    told: set[tuple] = set()
+    # one note per row and kind of repair: a row label read approximately, or the same repair
+    # in several cells (blank cells read as 0 are most of a sparse table)
+    groups: dict[tuple, list[tuple[tuple, Reading]]] = {}
     for path, reading in tables.figures.items():
         if reading.note:
             out.notes.setdefault(path, []).append(reading.note)
-            if reading.note.startswith("标签"):  # a row label read approximately: once per row
-                where = path[:-1]
-                if (where, reading.note) in told:
-                    continue
-                told.add((where, reading.note))
-            else:
-                where = path
-            out.findings.append(Diagnostic(INFO, "I017", {"place": index.place(where), "note": reading.note},
-                                           file, reading.line, reading.col, format_path(where)))
+            groups.setdefault((path[:-1], reading.note), []).append((path, reading))
+    for (row, note), cells in groups.items():
+        path, reading = cells[0]
+        if note.startswith("标签"):
+            where, text = row, note
+        elif len(cells) == 1:
+            where, text = path, note
+        else:
+            where, text = row, f"{note}（{len(cells)} 个单元格）"
+        out.findings.append(Diagnostic(INFO, "I017", {"place": index.place(where), "note": text},
+                                       file, reading.line, reading.col, format_path(where)))
 
 
 def _data(out: Imported, doc: SourceDocument, kind, ident, tables: TableReading) -> dict:
