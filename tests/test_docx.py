@@ -234,6 +234,14 @@ def test_column_heads_repeat_on_every_page_and_rows_never_split(seed):
         assert all(tr.find("w:trPr/w:cantSplit", NS) is not None for tr in rows)
         flags = [tr.find("w:trPr/w:tblHeader", NS) is not None for tr in rows]
         assert flags == sorted(flags, reverse=True)  # head rows come first
+        # a row of heads only keeps with the next row: no page ends on heads without figures
+        for tr in rows:
+            figures = any(tc.findtext(".//w:t", "", NS).strip().isdigit() for tc in tr.findall("w:tc", NS))
+            kept = [p.find("w:pPr/w:keepNext", NS) is not None for p in tr.iter(W + "p")]
+            assert kept == [not figures] * len(kept), "".join(tr.itertext())
+    table2_rows = ["".join(tr.itertext()) for tr in tables[0].findall("w:tr", NS)
+                   if tr.find(".//w:keepNext", NS) is not None]
+    assert table2_rows[:2] == ["第二十条第（一）项", "信息内容本年新制作数量本年新公开数量对外公开总数量"]
 
 
 def test_tables_fit_the_type_area(seed):

@@ -449,7 +449,11 @@ def table_xml(g: Grid, total_width: int, font_size: float, cell_margin: int) -> 
         "</w:tblGrid>",
     ]
     for r, row in enumerate(matrix):
-        # Rows never split across pages; the column heads repeat on every page.
+        # Rows never split across pages; the column heads repeat on every page. A row of heads
+        # only (the column heads, a sub-table's 第二十条第（一）项 and its heads) keeps with the
+        # row after it, so that no page ends on heads without a figure under them (Word keeps
+        # a row whose paragraphs are "keep with next" on the page of the next row).
+        keep = "<w:keepNext/>" if all(cell.header for cell in row) else ""
         out.append("<w:tr><w:trPr><w:cantSplit/>" + ("<w:tblHeader/>" if r < len(g.header_rows) else "") + "</w:trPr>")
         c = 0
         while c < g.width:
@@ -466,7 +470,7 @@ def table_xml(g: Grid, total_width: int, font_size: float, cell_margin: int) -> 
             text = cell.text if top == r else ""
             rpr = bold_pr if cell.role == "caption" else run_pr
             runs = f'<w:r>{rpr}<w:t xml:space="preserve">{escape(text)}</w:t></w:r>' if text else ""
-            out.append(f'<w:tc><w:tcPr>{props}</w:tcPr><w:p><w:pPr><w:pStyle w:val="TableText"/>'
+            out.append(f'<w:tc><w:tcPr>{props}</w:tcPr><w:p><w:pPr><w:pStyle w:val="TableText"/>{keep}'
                        f'<w:jc w:val="{jc}"/>{rpr}</w:pPr>{runs}</w:p></w:tc>')
             c += span
         out.append("</w:tr>")
