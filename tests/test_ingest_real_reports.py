@@ -109,6 +109,7 @@ def test_shanghai_findings_are_the_real_errors():
         ("N010", ""), ("N010", ""), ("N011", "")]
     granted = next(d for d in imp.findings if d.code == "R002" and d.path == "table3.results.granted.total")
     assert (granted.params["stated"], "272" in granted.message()) == (0, True)   # 258 + 12 + 1 + 1
+    assert granted.related[0].note == "原文此格为空白，按 0 读取"   # not a printed 0
     n010 = [d for d in imp.findings if d.code == "N010"]
     # 予以公开及部分公开258件: the table gives 272 + 3 = 275 (258 is 自然人 予以公开 alone)
     assert (n010[0].params["stated"], n010[0].params["actual"]) == (258, 275)
@@ -214,6 +215,8 @@ def test_hongze_2023_findings():
     assert problems(imp) == [("I015", "table3.results.other.no_correction.natural"),
                              ("R002", "table4.review.total"), ("R002", "table4.suit_after_review.total")]
     assert [d.params["stated"] for d in imp.findings if d.code == "R002"] == [0, 0]
+    # printed 0s, not blanks
+    assert not [r for d in imp.findings if d.code == "R002" for r in d.related if "空白" in r.note]
     assert table(imp, "table3.results.other.no_correction.natural") is None
     assert derived(imp, "table4.review.total") == 11
     assert "受理政府信息公开申请 {{ table3.new_received.total }} 件" in imp.data["overview"]["parts"][1]["text"]

@@ -15,7 +15,7 @@ from typing import Any
 
 from gendoc.check.prose_claims import claim_specs, find_claims, finding, judge
 from gendoc.check.rules import apply_rules
-from gendoc.diagnostics import ERROR, INFO, WARNING, Diagnostic
+from gendoc.diagnostics import ERROR, INFO, WARNING, Diagnostic, Location
 from gendoc.ingest.document import Paragraph, SourceDocument
 from gendoc.ingest.label_matcher import Reading, TableReading, read_tables
 from gendoc.ingest.narrative import contacts, identify, published_date, sections, split_parts, title_patterns
@@ -106,12 +106,23 @@ def import_document(doc: SourceDocument, registry) -> Imported:
         if fig.path in tables.figures:
             _set(published, fig.path, tables.figures[fig.path].value)
     report, rule_findings = apply_rules(kind, published, file, positions)
+    for d in rule_findings:
+        _say_if_blank(d, tables.figures, file)
     out.findings.extend(rule_findings)
     out.derived = report.data
     _narrative(out, doc, kind, ident, data, report.data)
     out.data = data
     out.findings.sort(key=lambda d: (d.line, d.col, d.code))
     return out
+
+
+def _say_if_blank(d: Diagnostic, figures: dict[tuple, Reading], file: str) -> None:
+    """A published total that contradicts its sum because its cell was left blank says so:
+    "填写为 0" alone would read as if the page printed 0."""
+    reading = figures.get(tuple(d.path.split("."))) if d.path else None
+    if reading is not None and reading.text == "" and reading.value == 0:
+        d.related.insert(0, Location(file, reading.line, reading.col, "原文此格为空白，按 0 读取",
+                                     "the published cell is blank, read as 0"))
 
 
 def _read(doc: SourceDocument, kind) -> TableReading:
