@@ -393,3 +393,32 @@ def test_figures_no_table_holds_become_facts():
     # a date is not a count: 自202011起 in the seed's damaged text stays text
     seed = imported("zhifu-drc-2020-annual-report.txt")
     assert "统计期限自202011起" in seed.data["preamble"]
+
+
+# -- 2024年上海市科委政府信息公开工作年度报告: the text a PDF extraction gave (stored copy) --
+#    Tables appended under their own numbers (一、主动公开… 二、收到和处理…), header debris
+#    (业 | 构 | 益组织), rows as "label figures" lines, labels torn from their figures.
+
+STCSM = "shanghai-stcsm-2024-pdf-text.md"
+
+
+def test_pdf_text_dump_reads_what_its_rows_still_say():
+    imp = imported(STCSM)
+    assert (imp.kind.id, imp.agency, imp.year) == ("annual-report-2021", "上海市科委", 2024)
+    for path, value in [("table2.art20_1.normative.issued", 13), ("table2.art20_1.normative.in_force", 55),
+                        ("table2.art20_5.licensing.decisions", 97),          # the line 行政许可 97
+                        ("table2.art20_8.fees.amount", 0),
+                        ("table3.new_received.natural", 32), ("table3.new_received.commercial", 2),
+                        ("table3.carried_over.natural", 2), ("table3.results.granted.natural", 9),
+                        ("table3.results.denied.process_info.natural", 1), ("table3.results.other.other.natural", 4),
+                        ("table3.carried_forward.natural", 1), ("table4.review.maintained", 1),
+                        ("table4.direct_suit.maintained", 0)]:
+        assert table(imp, path) == value, path
+    # rows whose labels the extraction tore from their figures stay unknown, never guessed
+    assert table(imp, "table3.results.unable.not_held.natural") is None
+    assert table(imp, "table3.results.partial.natural") is None
+    found = problems(imp)
+    assert found[0] == ("I015", "table3.results.partial.natural")
+    assert {code for code, _path in found[1:]} == {"I013"}   # columns in the official order, said each time
+    assert imp.data["status"] == "draft"
+    assert derived(imp, "table4.review.total") == 1

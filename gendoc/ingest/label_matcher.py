@@ -25,6 +25,8 @@ from gendoc.ingest.document import Cell, Paragraph, SourceDocument, Table
 from gendoc.ingest.normalize import Figure, figure_of, label_key
 from gendoc.ingest.table_model import FigureSpec, RowSpec, TableModel
 
+# one line holding a row's label and its figures, as PDF text extraction gives it
+_LABEL_THEN_FIGURES = re.compile(r"^(?P<label>.*[^\d\s.,，、-])\s+(?P<figures>(?:\d[\d,.]*|[—/-])(?:\s+(?:\d[\d,.]*|[—/-]))*)$")
 FUZZY = 0.8  # SequenceMatcher ratio above which a label is taken, with a note
 
 
@@ -109,13 +111,21 @@ def _title_match(key: str, titles: dict[str, TableModel], raw: str = "") -> Tabl
     """The table a heading names. A heading numbered differently from the table's title
     (（一）主动公开政府信息情况 under 一、总体情况) is a narrative sub-heading, not the table."""
     for title_key, model in titles.items():
-        if raw and _numbering(raw) and _numbering(raw) != _numbering(model.title):
+        if raw and _numbering(raw) and _numbering(raw) != _numbering(model.title) \
+                and not (_top_level(raw) and _top_level(model.title) and title_key == key):
+            # numbered otherwise: a sub-heading (（一）主动公开政府信息情况 under 一、总体情况);
+            # but tables appended under their own numbers (一、主动公开政府信息情况 after a
+            # report whose sections are numbered its own way) keep their exact titles
             continue
         if key == title_key or (key.startswith(title_key) and len(key) <= len(title_key) + 12):
             return model
         if title_key.startswith(key) and len(key) >= max(6, len(title_key) - 4):
             return model
     return None
+
+
+def _top_level(text: str) -> bool:
+    return bool(re.match(r"\s*[一二三四五六七八九十]+、", text))
 
 
 def _numbering(text: str) -> str:
@@ -274,13 +284,27 @@ def _read_grid(table: Table, model: TableModel, out: TableReading) -> None:
                 unplaced.append((c, cell, figure))
                 continue
             _put(out, fig, figure, cell.text, cell.line or table.line, cell.col, note)
-        if unplaced and not any(any(h.text for h in heads[c]) for c, _, _ in unplaced):
-            # no header above these figures at all: the official column order is all there is
+        if unplaced and (not any(any(h.text for h in heads[c]) for c, _, _ in unplaced)
+                         or not any(_names_a_column(h, model) for h in heads)):
+            # no header above these figures, or no header in the whole grid that names a column
+            # (the debris of a PDF extraction: 业 | 构 | 益组织): the official column order is all there is
             free = [f for f in matched.figures if f.path not in out.figures]
             for (_column, cell, figure), fig in zip(unplaced, free):
                 _put(out, fig, figure, cell.text, cell.line or table.line, cell.col,
                      "；".join(n for n in (note, "表头缺失，按正式表格的列顺序读取") if n))
             out.problems.append(Problem("I013", {"label": matched.title or model.title}, table.line, 1))
+
+
+def _names_a_column(heads: list[Cell], model: TableModel) -> bool:
+    """Whether a column's header cells name, or begin to name, a column of the table (a
+    header cut short, 本年新 for 本年新制作数量, still says which columns it might be)."""
+    known = model.column_keys
+    for head in heads:
+        for part in head.text.split("·"):
+            key = label_key(part)
+            if key and (key in known or len(key) >= 3 and any(k.startswith(key) for k in known)):
+                return True
+    return False
 
 
 def _class(cell: Cell) -> str:
@@ -314,6 +338,15 @@ class _Stream:
         self.context: set[str] = set()
 
     def feed(self, para: Paragraph) -> None:
+        inline = _LABEL_THEN_FIGURES.match(para.text)
+        if inline and figure_of(para.text) is None:
+            # a row as one line of text (行政许可 97, 规章 0 0 0): its label, then its figures
+            label = inline.group("label")
+            self.feed(Paragraph(label, para.line, para.col))
+            at = para.col + len(label)
+            for number in inline.group("figures").split():
+                self.feed(Paragraph(number, para.line, at + para.text.index(number, at - para.col)))
+            return
         figure = figure_of(para.text)
         if figure is None:
             if self.values:
