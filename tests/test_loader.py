@@ -558,3 +558,18 @@ def test_every_report_of_the_project_takes_the_line_reader():
     for report in reports:
         text = report.read_text(encoding="utf-8")
         assert read_common_shape(text, DEFAULT_MAX_DEPTH, _plain_scalar) is not None, report
+
+
+@pytest.mark.parametrize("text", ["a: 1\nb:\n  c: {d: 1}\n", "a:\n  - x: 1\n    y: [1, 2]\n", "a: [1, {b: 2}]\n"])
+@pytest.mark.parametrize("depth", [0, 1, 2, 3, 4])
+def test_the_line_reader_keeps_the_depth_limit(text, depth):
+    """Y006 comes at the same depth whichever reader takes the file."""
+    from unittest import mock
+
+    from gendoc.load import yaml_loader
+
+    fast = load_text(text, "x.yaml", max_depth=depth)
+    with mock.patch.object(yaml_loader, "read_common_shape", lambda *args: None):
+        slow = load_text(text, "x.yaml", max_depth=depth)
+    assert repr(fast.data) == repr(slow.data) and fast.diagnostics == slow.diagnostics
+    assert list(fast.sourcemap._entries.items()) == list(slow.sourcemap._entries.items())

@@ -47,7 +47,7 @@ def read_common_shape(text: str, max_depth: int, scalar: Callable[[str], Any]) -
 
     `scalar` gives a plain scalar's value (the loader's core-schema resolution); entries
     are `yaml_loader`'s: path -> (value position, key position or None)."""
-    if not text.endswith("\n") or _UNUSUAL.search(text) or text.startswith(_MARKERS) \
+    if max_depth < 1 or not text.endswith("\n") or _UNUSUAL.search(text) or text.startswith(_MARKERS) \
             or "\n---" in text or "\n..." in text or "\n%" in text:
         return None
     try:
