@@ -453,8 +453,12 @@ def clear_caches() -> None:
     _TABLE_TEXT.clear()
 
 
+_HTML_SPECIAL = re.compile("[&<>'\"]")
+
+
 def _escape_html(text: str) -> str:
-    return str(markupsafe_escape(text))
+    # Most cells (decimals, signed figures, ticked boxes) hold nothing to escape.
+    return str(markupsafe_escape(text)) if _HTML_SPECIAL.search(text) else text
 
 
 def _escape_md_cell(text: str) -> str:

@@ -185,12 +185,13 @@ def fill_slots(index: SchemaIndex, data: dict, parts: list[str], escape: Callabl
     may be shared by the outputs of one report: a figure is formatted once for all."""
     report = _Figures(index, data)
     known = {} if figures is None else figures
+    memo = index.cache("#slots")  # once per table, not once per cell
     out = list(parts)
     for i in range(1, len(out), 2):
         slot = out[i]
         text = known.get(slot)
         if text is None:
-            text = known[slot] = _slot_text(report, slot)
+            text = known[slot] = _slot_text(report, slot, memo)
         out[i] = text if text.isdigit() else escape(text)  # plain digits need no escaping
     return "".join(out)
 
@@ -224,11 +225,12 @@ def _optional(index: SchemaIndex, path: tuple) -> bool:
     return path[-1] not in index.required(path[:-1])
 
 
-def _slot_text(b: _Figures, slot: str) -> str:
+def _slot_text(b: _Figures, slot: str, memo: dict | None = None) -> str:
     """The text of one slot's cell — the one way a figure becomes cell text, for templates
     (fill_slots) and grids (build_grid) alike — with the schema lookups done once per kind
-    rather than once per cell of every report."""
-    memo = b.index.cache("#slots")
+    rather than once per cell of every report (`memo`: the index's cache of them)."""
+    if memo is None:
+        memo = b.index.cache("#slots")
     known = memo.get(slot)
     if known is None:
         path = dotted(slot)
