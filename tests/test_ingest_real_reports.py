@@ -422,3 +422,7 @@ def test_pdf_text_dump_reads_what_its_rows_still_say():
     assert {code for code, _path in found[1:]} == {"I013"}   # columns in the official order, said each time
     assert imp.data["status"] == "draft"
     assert derived(imp, "table4.review.total") == 1
+    # hard-wrapped lines joined back into paragraphs, so the prose's figures are found
+    text = imp.data["overview"]["text"]
+    assert ("全年收到政府信息公开申请 {{ table3.new_received.total }} 件，"
+            "上年结转政府信息公开申请 {{ table3.carried_over.total }} 件，所有申请均已按要求办理完成。") in text
