@@ -220,6 +220,8 @@ def test_hongze_2023_findings():
     assert table(imp, "table3.results.other.no_correction.natural") is None
     assert derived(imp, "table4.review.total") == 11
     assert "受理政府信息公开申请 {{ table3.new_received.total }} 件" in imp.data["overview"]["parts"][1]["text"]
+    # a paragraph that goes on over the page break (“分 | - 1 - | 级审核”) is one paragraph
+    assert "严格执行“分级审核、先审后发”程序" in imp.data["overview"]["parts"][2]["text"]
 
 
 def test_hongze_2024_prose_contradicts_its_table():

@@ -29,6 +29,7 @@ def read_pdf(raw: bytes, file: str, digest: str) -> SourceDocument:
     doc = SourceDocument(file=file, digest=digest, kind_of_file="pdf")
     ident = 0
     any_text = False
+    lines: list[tuple[int, str]] = []   # (page, text) of the lines not yet made paragraphs
     with pdfplumber.open(io.BytesIO(raw)) as pdf:
         meta = pdf.metadata or {}
         doc.title = clean(str(meta.get("Title") or ""))
@@ -56,14 +57,14 @@ def read_pdf(raw: bytes, file: str, digest: str) -> SourceDocument:
             for line in outside.extract_text_lines(return_chars=False):
                 items.append((line["top"], _unjustify(clean(line["text"]))))
             items.sort(key=lambda x: x[0])
-            lines: list[str] = []
             for _, item in items:
                 if isinstance(item, Table):
-                    _flush(doc, lines, number)
+                    _flush(doc, lines)
                     doc.blocks.append(item)
                 elif item:
-                    lines.append(item)
-            _flush(doc, lines, number)
+                    lines.append((number, item))
+            # a paragraph goes on over the page break: lines are flushed at tables and at the end
+        _flush(doc, lines)
     if not any_text:
         doc.findings.append(Diagnostic(ERROR, "I006", {}, file, 1, 1))
     return doc
@@ -127,16 +128,17 @@ def _inside(obj, box) -> bool:
         and obj.get("bottom", 0) <= bottom + 1
 
 
-def _flush(doc: SourceDocument, lines: list[str], page: int) -> None:
+def _flush(doc: SourceDocument, lines: list[tuple[int, str]]) -> None:
     """Lines → paragraphs: a line continues the one before unless that one ended a
-    sentence or this one starts a numbered heading."""
-    current = ""
-    for line in (x for x in lines if not _PAGE_NUMBER.match(x)):
+    sentence or this one starts a numbered heading. A paragraph is placed on its first page."""
+    current, page = "", 0
+    for number, line in ((n, x) for n, x in lines if not _PAGE_NUMBER.match(x)):
         if current and (current.endswith(_ENDS) or _STARTS.match(line) or len(current) < 20):
             doc.blocks.append(Paragraph(current, page, 1))
-            current = line
-        else:
-            current += line
+            current = ""
+        if not current:
+            page = number
+        current += line
     if current:
         doc.blocks.append(Paragraph(current, page, 1))
     lines.clear()
