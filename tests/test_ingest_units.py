@@ -78,3 +78,24 @@ def test_numerals(text, value):
 
 def test_not_numerals():
     assert parse_number("是") is None and parse_number("") is None
+
+
+def test_markdown_reads_raw_html_tables_in_their_place_with_their_lines():
+    from gendoc.ingest.read_markdown import read_markdown
+    from gendoc.ingest.document import Paragraph, Table
+
+    text = ("# 标题\n\n三、收到和处理政府信息公开申请情况\n\n"
+            "<table>\n<tr><th rowspan=\"2\">三、本年度办理结果</th><th>（一）予以公开</th><td>7</td></tr>\n"
+            "<tr><th>（二）部分公开</th><td>1</td></tr>\n</table>\n\n"
+            "| 行政复议·结果维持 | 行政复议·总计 |\n| :---: | :---: |\n| 1 | 1 |\n\n后文第14行\n")
+    doc = read_markdown(text.encode("utf-8"), "r.md", "x")
+    kinds = [type(b).__name__ for b in doc.blocks]
+    assert kinds == ["Paragraph", "Paragraph", "Table", "Table", "Paragraph"]
+    html_table = doc.blocks[2]
+    assert isinstance(html_table, Table) and html_table.line == 5
+    assert [[c.text for c in row] for row in html_table.rows] == [
+        ["三、本年度办理结果", "（一）予以公开", "7"], ["三、本年度办理结果", "（二）部分公开", "1"]]
+    assert html_table.rows[0][0].ident == html_table.rows[1][0].ident  # one merged cell
+    assert html_table.rows[1][2].line == 7
+    last = doc.blocks[-1]
+    assert isinstance(last, Paragraph) and (last.text, last.line) == ("后文第14行", 14)

@@ -29,6 +29,12 @@ def _text(raw: bytes, file: str, digest: str) -> SourceDocument:
     return read_text(raw, file, digest)
 
 
+def _markdown(raw: bytes, file: str, digest: str) -> SourceDocument:
+    from gendoc.ingest.read_markdown import read_markdown
+
+    return read_markdown(raw, file, digest)
+
+
 def _docx(raw: bytes, file: str, digest: str) -> SourceDocument:
     from gendoc.ingest.read_docx import read_docx
 
@@ -43,7 +49,7 @@ def _pdf(raw: bytes, file: str, digest: str) -> SourceDocument:
 
 READERS: dict[str, Callable[[bytes, str, str], SourceDocument]] = {
     ".html": _html, ".htm": _html, ".shtml": _html, ".xhtml": _html,
-    ".txt": _text, ".text": _text, ".md": _text,
+    ".txt": _text, ".text": _text, ".md": _markdown, ".markdown": _markdown,
     ".docx": _docx,
     ".pdf": _pdf,
 }
