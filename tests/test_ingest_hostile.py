@@ -14,11 +14,16 @@ import pytest
 from gendoc.build.project import Project
 from gendoc.ingest.importer import Imported, import_document
 from gendoc.ingest.readers import read_source
+from tests.conftest import ingest_fixture
 
 ROOT = Path(__file__).resolve().parent.parent
-FIXTURES = ROOT / "tests" / "fixtures" / "ingest"
-SH = FIXTURES / "shanghai-gov-office-2019.html"   # 2019 format, one-line portal markup
-SY = FIXTURES / "shuyang-drc-2023.html"           # 2021 format, Word span soup
+SH = ingest_fixture("shanghai-gov-office-2019.html")   # 2019 format, one-line portal markup
+
+
+def sy() -> Path:
+    """沭阳县发展和改革局 2023 (2021 format, Word span soup): kept outside the repository."""
+    return ingest_fixture("shuyang-drc-2023.html")
+
 TABLES = ("table2", "table3", "table4")
 
 
@@ -108,7 +113,18 @@ def test_full_width_digits(tmp_path):
     assert imp.data["table3"]["new_received"]["natural"] == 821
 
 
+def test_dash_for_zero_on_the_portal_page(tmp_path):
+    page = SH.read_text(encoding="utf-8")
+    dashes = changed(page, page.replace('align="center">0</p>', 'align="center">—</p>'), 14)
+    imp = variant(tmp_path, SH, dashes)
+    same_figures(imp, SH)
+    assert imp.data["table2"]["art20_5"]["licensing"]["last_year"] == 0
+    assert any("「—」按 0 读取" in n for n in notes(imp))
+    assert codes(imp) == codes(original(SH))  # the page's own errors, nothing more
+
+
 def test_dash_and_blank_for_zero(tmp_path):
+    SY = sy()
     page = SY.read_text(encoding="utf-8")
     zero = '<span style="font-family: 微软雅黑;">0</span>'
     dashes = changed(page, page.replace(zero, '<span style="font-family: 微软雅黑;">—</span>'), 60)
@@ -187,7 +203,20 @@ def test_label_cell_split_and_blank_cells_merged(tmp_path):
     assert imp.data["table3"]["new_received"]["research"] == 0 and imp.data["table3"]["new_received"]["social"] == 0
 
 
+def test_portal_page_cut_in_table_three_is_truncated(tmp_path):
+    page = SH.read_text(encoding="utf-8")
+    cut = page[: page.index("<p>7.属于行政执法案卷</p>")]   # a download that stopped in 三、本年度办理结果
+    imp = variant(tmp_path, SH, changed(page, cut, 1000))
+    truncated = [d for d in imp.findings if d.code == "I020"]
+    assert len(truncated) == 1
+    assert "在「三、收到和处理政府信息公开申请情况」处中断" in truncated[0].message()
+    assert imp.data["table3"]["results"]["denied"]["process_info"]["natural"] == 3       # read before the cut
+    assert imp.data["table3"]["results"]["denied"]["enforcement_file"]["natural"] is None  # after it: unknown
+    assert ("I010", "table4") in codes(imp)
+
+
 def test_page_cut_in_table_three_is_truncated(tmp_path):
+    SY = sy()
     page = SY.read_text(encoding="utf-8")
     cut = page[: page.index("7.<font")]   # a download that stopped in 三、本年度办理结果
     imp = variant(tmp_path, SY, changed(page, cut, 1000))
@@ -201,5 +230,5 @@ def test_page_cut_in_table_three_is_truncated(tmp_path):
 
 
 def test_complete_pages_are_not_called_truncated():
-    for source in (SH, SY):
+    for source in (SH, sy()):
         assert not [d for d in original(source).findings if d.code == "I020"]

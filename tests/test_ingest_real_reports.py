@@ -13,14 +13,14 @@ import pytest
 from gendoc.build.project import Project
 from gendoc.ingest.importer import Imported, import_document
 from gendoc.ingest.readers import read_source
+from tests.conftest import ingest_fixture
 
 ROOT = Path(__file__).resolve().parent.parent
-FIXTURES = ROOT / "tests" / "fixtures" / "ingest"
 
 
 @cache
 def imported(name: str) -> Imported:
-    return import_document(read_source(FIXTURES / name), Project(ROOT).kinds)
+    return import_document(read_source(ingest_fixture(name)), Project(ROOT).kinds)
 
 
 def problems(imp: Imported) -> list[tuple[str, str]]:
@@ -133,6 +133,21 @@ def test_shanghai_narrative():
     assert [p["title"] for p in imp.data["problems"]["parts"]] == ["主要问题", "改进措施"]
     assert imp.data["other_matters"] == {"text": "无。\n"}
 
+
+
+# The same report as a Word file and as a PDF, made here from the page (tests/fixtures/README.md):
+# Word as LibreOffice saves a web page (merges as gridSpan/vMerge), PDF as Chromium prints it
+# (ruled tables broken across pages, figures placed by position). Each container must give
+# the page's figures and the page's findings — the real errors included.
+@pytest.mark.parametrize("container", ["shanghai-gov-office-2019.docx", "shanghai-gov-office-2019.pdf"])
+def test_shanghai_as_word_and_as_pdf_gives_the_pages_figures_and_findings(container):
+    page, other = imported(SH), imported(container)
+    assert (other.kind.id, other.agency, other.year) == (page.kind.id, page.agency, page.year)
+    assert other.data["published"] == "2020-01-31"
+    for name in ("table2", "table3", "table4"):
+        assert other.data[name] == page.data[name], name
+    assert sorted(problems(other)) == sorted(problems(page))
+    assert [d.code for d in other.findings if d.code == "N010"] == ["N010", "N010"]
 
 # -- 沭阳县发展和改革局2023年政府信息公开年度报告 (portal page, Word span soup, 2021 format) ----
 
