@@ -264,3 +264,31 @@ def test_pages_rendered_on_several_cores_are_those_of_one(tmp_path):
     assert files == sorted(p.relative_to(several) for p in several.rglob("*") if p.is_file())
     for rel in files:
         assert (one / rel).read_bytes() == (several / rel).read_bytes(), rel
+
+
+def test_a_changed_figure_renders_its_own_year_page_not_the_other_years(project, tmp_path, monkeypatch):
+    """A year page shows its year's reports and, of the others, only names, years and
+    statuses: a figure changed in 2022 renders the 2022 page and the landing page again,
+    while a new agency name renders every year page (each lists the agency by its name)."""
+    from gendoc.build import overview_pages
+
+    annual_reports_only(project)
+    out = tmp_path / "out"
+    assert build(project, out) == 0
+    rendered: list = []
+    real = overview_pages._Pages.year
+    monkeypatch.setattr(overview_pages._Pages, "year",
+                        lambda self, view, landing: rendered.append((view.year, landing)) or real(self, view, landing))
+    report = project / "reports" / "sample-bureau" / "2022.yaml"
+    report.write_text(replace_once(report.read_text(encoding="utf-8"), "{name: 政策文件类, count: 24}",
+                                   "{name: 政策文件类, count: 25}"), encoding="utf-8")
+    assert build(project, out) == 0
+    assert sorted(rendered) == [(2022, False), (2022, True)]
+    rendered.clear()
+    text = report.read_text(encoding="utf-8")
+    name = re.search(r"^  name: (\S+)", text, re.M).group(1)
+    report.write_text(text.replace(f"  name: {name}", f"  name: {name}（更名）", 1), encoding="utf-8")
+    assert build(project, out) == 0
+    years = sorted({year for year, landing in rendered if not landing})
+    assert years == list(range(2020, 2023))  # every year page, 2020 (zhifu-drc's) to 2022
+    assert f"{name}（更名）" in (out / "index-2021.html").read_text(encoding="utf-8")

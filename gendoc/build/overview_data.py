@@ -178,7 +178,7 @@ def is_late(published: str, year: int) -> bool:
     return day > _dt.date(year + 1, *DUE_MONTH_DAY)
 
 
-def _statuses(summary) -> list[str]:
+def report_statuses(summary) -> list[str]:
     if summary.status == "errors":
         tokens = ["error"]
     elif summary.draft:
@@ -198,7 +198,7 @@ def _entry(summary, name: str) -> Entry:
         warnings += d.severity == WARNING
         if d.severity in (ERROR, WARNING):
             classes[code_class(d.code)] += 1
-    return Entry(summary.agency, name, summary.year, summary, _statuses(summary), errors, warnings, dict(classes))
+    return Entry(summary.agency, name, summary.year, summary, report_statuses(summary), errors, warnings, dict(classes))
 
 
 def _region(kind, year: int, entries: list[Entry]) -> Region:

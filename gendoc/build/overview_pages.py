@@ -20,7 +20,7 @@ from typing import Any, Callable
 from urllib.parse import quote
 
 from gendoc.build.atomic_write import write_if_changed
-from gendoc.build.overview_data import STATUSES, AgencyView, Entry, Overview, YearView, overview_of
+from gendoc.build.overview_data import STATUSES, AgencyView, Entry, Overview, YearView, report_statuses, overview_of
 from gendoc.diagnostics import ERROR, Diagnostic
 from gendoc.render.charts import CHARTS, Series
 from gendoc.render.filters import num, pct, signed
@@ -193,6 +193,17 @@ def _digest(shared: str, summaries: list) -> str:
     return h.hexdigest()
 
 
+def _years_digest(summaries: list) -> str:
+    """What every year page shows of every report, beyond its own year's: each agency's name
+    (the newest report's), the years it has reports for (the others are listed as missing)
+    and each report's statuses (the table of years). A report whose figures or text change
+    but not its status leaves the other years' pages as they were."""
+    h = hashlib.sha256()
+    for s in sorted(summaries, key=lambda s: s.file):
+        h.update(json.dumps([s.file, s.agency, s.year, s.agency_name, report_statuses(s)], ensure_ascii=False).encode())
+    return h.hexdigest()
+
+
 def overview_pages(summaries: list, kinds, templates_dir: Path, out_dir: Path,
                    known: dict[str, str] | None = None) -> dict[str, tuple[str, str | None]]:
     """Every overview page: relative output path → (digest of what it shows, HTML). A page whose
@@ -229,10 +240,15 @@ def _planned_pages(summaries: list, kinds, templates_dir: Path, out_dir: Path,
         page("index.html", everything, lambda: pages().env.get_template("empty.html.j2").render(base="", years=[]))
         return out
     years = [s.year for group in by_agency.values() for s in group]
+    by_year: dict[int, list] = {}
+    for group in by_agency.values():
+        for s in group:
+            by_year.setdefault(s.year, []).append(s)
     # Every year from the first report to the newest has its page (overview_data.overview_of).
     page("index.html", everything, lambda: pages().year(pages().overview.years[0], landing=True))
+    every_year = shared + _years_digest(summaries)
     for year in range(max(years), min(years) - 1, -1):
-        page(year_page(year), everything,
+        page(year_page(year), _digest(every_year, by_year.get(year, [])),
              lambda year=year: pages().year(pages().year_views[year], landing=False))
     for agency in sorted(by_agency):
         page("/".join(agency_page(agency)), _digest(shared, by_agency[agency]),
