@@ -214,6 +214,8 @@ CATALOGUE: dict[str, tuple[str, str, str]] = {
     "I019": ("tracked changes", "Word 文件含未接受的修订（{count} 处）：按接受全部修订后的文字读取，请核对",
              "the Word file has {count} tracked changes: read as if all were accepted; check them"),
     "I020": ("truncated source", "原文似乎不完整（{reason}）", "the source looks truncated ({reason})"),
+    "I021": ("a row in another format", "「{label}」按{older}填写为一行，{format}中它分为 {count} 行（{rows}）：这些行的数字保持未知（null），请按本年度格式补填",
+             "'{label}' is one row as in {older}; {format} splits it into {count} rows ({rows}): their figures stay unknown (null), fill them in"),
     # -- audit of published reports
     "A001": ("published late", "发布时间 {published} 晚于法定期限 {deadline}（《条例》第五十条：每年1月31日前公布）",
              "published {published}, after the legal deadline {deadline} (31 January)"),

@@ -135,3 +135,32 @@ def _sparse(path: Path, size: int) -> Path:
     with open(path, "wb") as handle:
         handle.truncate(size)
     return path
+
+
+def test_a_row_published_in_the_earlier_formats_shape_is_said_to_be_so(built, tmp_path):
+    """A 2022 report (2021 format) whose （六）其他处理 is one row with figures, as in the 2019
+    format: the three rows 2021 splits it into stay unknown, and I021 says why, at that row."""
+    import re
+
+    project, results = built
+    path = ROOT / "reports" / "sample-bureau" / "2022.yaml"
+    page = results[path].outputs["html"].read_text(encoding="utf-8")
+    group = page.index("（六）其他处理</th>")
+    start, end = page.rfind("<tr>", 0, group), page.rfind("<tr>", 0, page.index("（七）总计</th>"))
+    one_row = ('<tr><th colspan="2">（六）其他处理</th>'
+               + "".join(f"<td>{v}</td>" for v in (3, 1, 0, 0, 0, 1, 5)) + "</tr>\n")
+    mixed = page[:start] + one_row + page[end:]
+    # the outer group 三、本年度办理结果 now spans two rows fewer
+    mixed = re.sub(r'rowspan="(\d+)"([^>]*>三、本年度办理结果)', lambda m: f'rowspan="{int(m[1]) - 2}"{m[2]}', mixed)
+    source = tmp_path / "2022.html"
+    source.write_text(mixed, encoding="utf-8")
+    imp = import_document(read_source(source), project.kinds)
+    assert imp.kind.id == "annual-report-2021"
+    i021 = [d for d in imp.findings if d.code == "I021"]
+    assert len(i021) == 1 and i021[0].path == "table3.results.other" and i021[0].severity == "warning"
+    assert i021[0].line == mixed[:mixed.index('<th colspan="2">（六）其他处理')].count("\n") + 1
+    assert "分为 3 行（1.申请人无正当理由逾期不补正" in i021[0].message()
+    assert imp.data["table3"]["results"]["other"]["no_correction"]["natural"] is None
+    # gendoc's own page, untouched, has no such finding
+    own = import_document(read_source(results[path].outputs["html"]), project.kinds)
+    assert not [d for d in own.findings if d.code == "I021"]

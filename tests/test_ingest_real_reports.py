@@ -226,9 +226,13 @@ def test_hongze_2023_findings():
     imp = imported(HZ23)
     # The published table 四 gives 复议 10 维持 + 1 纠正 with 总计 0, and 复议后起诉 5 维持 with
     # 总计 0 (pdftotext -layout shows the same row: 10 1 0 0 0 0 0 0 0 0 5 0 0 0 0). Its
-    # （六）其他处理 is one row, as in the 2019 format: the 2021 format's three rows are unknown.
-    assert problems(imp) == [("I015", "table3.results.other.no_correction.natural"),
+    # （六）其他处理 is one row, as in the 2019 format: the 2021 format's three rows are unknown,
+    # and I021 says why.
+    assert problems(imp) == [("I015", "table3.results.other.no_correction.natural"), ("I021", "table3.results.other"),
                              ("R002", "table4.review.total"), ("R002", "table4.suit_after_review.total")]
+    i021 = next(d for d in imp.findings if d.code == "I021")
+    assert i021.message().startswith("「（六）其他处理」按政府信息公开工作年度报告（2019 版格式）填写为一行，"
+                                     "政府信息公开工作年度报告（2021 版格式）中它分为 3 行（1.申请人无正当理由逾期不补正")
     assert [d.params["stated"] for d in imp.findings if d.code == "R002"] == [0, 0]
     # printed 0s, not blanks
     assert not [r for d in imp.findings if d.code == "R002" for r in d.related if "空白" in r.note]
@@ -241,7 +245,8 @@ def test_hongze_2023_findings():
 
 def test_hongze_2024_prose_contradicts_its_table():
     imp = imported(HZ24)
-    assert problems(imp) == [("I015", "table3.results.other.no_correction.natural"), ("N010", "")]
+    assert problems(imp) == [("I015", "table3.results.other.no_correction.natural"), ("N010", ""),
+                             ("I021", "table3.results.other")]
     n010 = imp.findings[[d.code for d in imp.findings].index("N010")]
     assert (n010.params["stated"], n010.params["actual"]) == (17, 95)
     assert "区政府办代表区政府受理政府信息公开申请 17 件" in n010.params["quote"]

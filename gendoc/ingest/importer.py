@@ -96,6 +96,7 @@ def import_document(doc: SourceDocument, registry) -> Imported:
     tables = readings[kind.id]
     out.readings = tables.figures
     _table_findings(out, tables, kind)
+    _rows_of_another_format(out, kind, kinds, readings, tables)
     _truncation(out, doc, kind, ident, tables)
     data = _data(out, doc, kind, ident, tables)
     positions = _SourcePositions(file, tables.figures)
@@ -114,6 +115,30 @@ def import_document(doc: SourceDocument, registry) -> Imported:
     out.data = data
     out.findings.sort(key=lambda d: (d.line, d.col, d.code))
     return out
+
+
+def _rows_of_another_format(out: Imported, kind, kinds: list, readings: dict, tables: TableReading) -> None:
+    """I021: a row this format splits into several, published as the one row of another format
+    of the same document (a 2021-format report whose （六）其他处理 is one row, as in 2019). Its
+    figures cannot be spread over the rows they stand for: those stay unknown, and the source
+    says why instead of only that figures are missing. Found by data: a row another format of
+    the family reads, under which this format has rows and none of them was read."""
+    rows_here = [r for m in table_models(kind.index) for r in m.rows]
+    for other in kinds:
+        if other is kind or other.family != kind.family:
+            continue
+        spec = {f.path: (f.row, r) for m in table_models(other.index) for r in m.rows for f in r.figures}
+        read: dict[tuple, tuple] = {}
+        for path, reading in readings[other.id].figures.items():
+            if path in spec:
+                read.setdefault(spec[path][0], (spec[path][1], reading))
+        for row, (row_spec, reading) in read.items():
+            under = [r for r in rows_here if len(r.path) > len(row) and r.path[:len(row)] == row]
+            if not under or any(f.path in tables.figures for r in under for f in r.figures):
+                continue
+            out.findings.append(Diagnostic(WARNING, "I021", {
+                "label": row_spec.title, "older": other.title, "format": kind.title, "count": len(under),
+                "rows": "、".join(r.title for r in under)}, out.source.file, reading.line, reading.col, format_path(row)))
 
 
 def _say_if_blank(d: Diagnostic, figures: dict[tuple, Reading], file: str) -> None:
