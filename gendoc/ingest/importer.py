@@ -19,7 +19,7 @@ from gendoc.diagnostics import ERROR, INFO, WARNING, Diagnostic, Location
 from gendoc.ingest.document import Paragraph, SourceDocument
 from gendoc.ingest.label_matcher import Reading, TableReading, read_tables
 from gendoc.ingest.narrative import contacts, identify, published_date, sections, split_parts, title_patterns
-from gendoc.ingest.normalize import label_key
+from gendoc.ingest.normalize import label_key, top_numbered
 from gendoc.ingest.prose_facts import facts_in
 from gendoc.ingest.table_model import table_models
 from gendoc.kind.labels import format_path
@@ -152,9 +152,13 @@ def _say_if_blank(d: Diagnostic, figures: dict[tuple, Reading], file: str) -> No
 
 def _read(doc: SourceDocument, kind) -> TableReading:
     index = kind.index
-    stops = {label_key(index.title((k,)) or k) for k in index.properties(())
-             if index.below((k,), "x-narrative") and re.match(r"^[一二三四五六七八九十]+、", index.title((k,)) or "")}
+    stops = {label_key(index.title((k,)) or k) for k in _numbered_sections(index)}
     return read_tables(doc, table_models(index), stops)
+
+
+def _numbered_sections(index) -> list[str]:
+    """The kind's numbered narrative sections (五、存在的主要问题… 六、其他需要报告的事项), in order."""
+    return [k for k in index.properties(()) if index.below((k,), "x-narrative") and top_numbered(index.title((k,)) or "")]
 
 
 def _truncation(out: Imported, doc: SourceDocument, kind, ident, tables: TableReading) -> None:
@@ -168,8 +172,7 @@ def _truncation(out: Imported, doc: SourceDocument, kind, ident, tables: TableRe
     if not seen or not blocks:
         return
     order = list(index.properties(()))
-    after = [k for k in order[order.index(models[-1].key) + 1:]
-             if index.below((k,), "x-narrative") and re.match(r"^[一二三四五六七八九十]+、", index.title((k,)) or "")]
+    after = [k for k in _numbered_sections(index) if order.index(k) > order.index(models[-1].key)]
     found = {s.key for s in sections(doc, index, ident, set())}
     last = blocks[-1]
     ends_in_table = not isinstance(last, Paragraph) or (len(last.text) < 20 and not last.text.endswith(("。", "！", "？")))

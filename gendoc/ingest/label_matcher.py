@@ -22,7 +22,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from gendoc.ingest.document import Cell, Paragraph, SourceDocument, Table
-from gendoc.ingest.normalize import Figure, figure_of, label_key
+from gendoc.ingest.normalize import Figure, figure_of, label_key, top_numbered
 from gendoc.ingest.table_model import FigureSpec, RowSpec, TableModel
 
 # one line holding a row's label and its figures, as PDF text extraction gives it
@@ -112,7 +112,7 @@ def _title_match(key: str, titles: dict[str, TableModel], raw: str = "") -> Tabl
     (（一）主动公开政府信息情况 under 一、总体情况) is a narrative sub-heading, not the table."""
     for title_key, model in titles.items():
         if raw and _numbering(raw) and _numbering(raw) != _numbering(model.title) \
-                and not (_top_level(raw) and _top_level(model.title) and title_key == key):
+                and not (top_numbered(raw) and top_numbered(model.title) and title_key == key):
             # numbered otherwise: a sub-heading (（一）主动公开政府信息情况 under 一、总体情况);
             # but tables appended under their own numbers (一、主动公开政府信息情况 after a
             # report whose sections are numbered its own way) keep their exact titles
@@ -122,10 +122,6 @@ def _title_match(key: str, titles: dict[str, TableModel], raw: str = "") -> Tabl
         if title_key.startswith(key) and len(key) >= max(6, len(title_key) - 4):
             return model
     return None
-
-
-def _top_level(text: str) -> bool:
-    return bool(re.match(r"\s*[一二三四五六七八九十]+、", text))
 
 
 def _numbering(text: str) -> str:

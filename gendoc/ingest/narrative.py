@@ -15,7 +15,7 @@ from pathlib import Path
 import yaml
 
 from gendoc.ingest.document import Paragraph, SourceDocument
-from gendoc.ingest.normalize import label_key
+from gendoc.ingest.normalize import label_key, top_numbered
 
 TITLES_FILE = "report-titles.yaml"
 _TITLE_ONLY = re.compile(r"^\s*(?:19|20)\d{2}\s*年")  # a line that is itself a (partial) title
@@ -167,9 +167,9 @@ def sections(doc: SourceDocument, index, identity: Identity, skip_lines: set[int
     """Paragraphs by the kind's top-level sections. The first narrative field without a
     numbered title (引言) takes the paragraphs before the first section heading."""
     tops = [k for k in index.properties(()) if index.below((k,), "x-narrative") or index.get((k,), "x-layout")]
-    headings = {label_key(index.title((k,)) or k): k for k in tops if _numbered(index.title((k,)) or "")}
+    headings = {label_key(index.title((k,)) or k): k for k in tops if top_numbered(index.title((k,)) or "")}
     numbers = {k: (index.title((k,)) or "").split("、")[0] for k in headings.values()}
-    lead = next((k for k in tops if not _numbered(index.title((k,)) or "") and index.get((k,), "x-narrative")), None)
+    lead = next((k for k in tops if not top_numbered(index.title((k,)) or "") and index.get((k,), "x-narrative")), None)
     out: list[Section] = []
     current = Section(lead, None) if lead else None
     for i, p in enumerate(doc.paragraphs()):
@@ -213,10 +213,6 @@ def _heading(text: str, headings: dict[str, str], numbers: dict[str, str]) -> st
         if title_key in key or key in title_key or difflib.SequenceMatcher(None, key, title_key).ratio() >= 0.6:
             return section
     return None
-
-
-def _numbered(title: str) -> bool:
-    return bool(re.match(r"^[一二三四五六七八九十]+、", title))
 
 
 def split_parts(paragraphs: list[Paragraph]) -> tuple[list[Paragraph], list[tuple[str, list[Paragraph]]]]:

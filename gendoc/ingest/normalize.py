@@ -66,6 +66,17 @@ def clean(text: str) -> str:
     return _SPACES.sub(" ", fold(text).translate(_BACK_TO_FULL)).strip()
 
 
+# The numbering of the official formats: a section or top row (一、), and what may start a
+# paragraph of its own (一、 （一） 1. and the prose's 一是…).
+_TOP_NUMBER = re.compile(r"^\s*[一二三四五六七八九十]+、")
+PARAGRAPH_START = re.compile(r"^(?:[一二三四五六七八九十]+、|[（(][一二三四五六七八九十]+[）)]|\d+[.．、]|[一二三四五六七八九十]是)")
+
+
+def top_numbered(text: str) -> bool:
+    """Numbered like a section of the report or a top row of a table: 一、 二、 …"""
+    return bool(_TOP_NUMBER.match(text))
+
+
 _LABEL_NUMBERING = re.compile(
     r"^(?:[一二三四五六七八九十]+[、.．]|[（(][一二三四五六七八九十]*[）)]|\d+[、.．]|[、.．])+"
 )

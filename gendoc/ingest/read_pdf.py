@@ -14,13 +14,12 @@ import re
 
 from gendoc.diagnostics import ERROR, Diagnostic
 from gendoc.ingest.document import Cell, Paragraph, SourceDocument, Table
-from gendoc.ingest.normalize import CJK, clean
+from gendoc.ingest.normalize import CJK, PARAGRAPH_START, clean
 
 MAX_PAGES = 200
 _CJK_GAP = re.compile(f"(?<=[{CJK}])\\s+(?=[{CJK}])")
 _PAGE_NUMBER = re.compile(r"^[-—–－\s]*(?:第\s*)?\d{1,3}\s*(?:页)?[-—–－\s]*$")  # - 3 -, 第3页
 _ENDS = ("。", "；", "！", "？", "：", ":")
-_STARTS = re.compile(r"^(?:[一二三四五六七八九十]+、|（[一二三四五六七八九十]+）|\d+[.．、]|[一二三四五六七八九十]是)")
 
 
 def read_pdf(raw: bytes, file: str, digest: str) -> SourceDocument:
@@ -133,7 +132,7 @@ def _flush(doc: SourceDocument, lines: list[tuple[int, str]]) -> None:
     sentence or this one starts a numbered heading. A paragraph is placed on its first page."""
     current, page = "", 0
     for number, line in ((n, x) for n, x in lines if not _PAGE_NUMBER.match(x)):
-        if current and (current.endswith(_ENDS) or _STARTS.match(line) or len(current) < 20):
+        if current and (current.endswith(_ENDS) or PARAGRAPH_START.match(line) or len(current) < 20):
             doc.blocks.append(Paragraph(current, page, 1))
             current = ""
         if not current:

@@ -14,7 +14,7 @@ from collections import Counter
 
 from gendoc.diagnostics import WARNING, Diagnostic
 from gendoc.ingest.document import Cell, Paragraph, SourceDocument, Table
-from gendoc.ingest.normalize import clean
+from gendoc.ingest.normalize import PARAGRAPH_START, clean
 from gendoc.ingest.read_html import decode_page
 
 _RULE = re.compile(r"^\s*\|?\s*:?-{3,}:?\s*(\|\s*:?-{3,}:?\s*)*\|?\s*$")
@@ -23,7 +23,6 @@ _EMPHASIS = re.compile(r"\*\*|__")
 _CELL_LINE = re.compile(r"^[^|]+\|$")
 _WRAP_MIN, _WRAP_SLACK = 30, 4   # in printed columns
 _SENTENCE_ENDS = ("。", "！", "？", "；", "：", ":", "」", "”")
-_NUMBERED = re.compile(r"^(?:[一二三四五六七八九十]+、|[（(][一二三四五六七八九十]+[）)]|\d+[.．、]|[一二三四五六七八九十]是)")
 
 
 def read_text(raw: bytes, file: str, digest: str) -> SourceDocument:
@@ -97,7 +96,7 @@ def _unwrap(blocks: list) -> list:
         prev = out[-1] if out else None
         if (isinstance(block, Paragraph) and isinstance(prev, Paragraph) and not prev.heading
                 and abs(last_line - width) <= _WRAP_SLACK and not prev.text.endswith(_SENTENCE_ENDS)
-                and not _NUMBERED.match(block.text)):
+                and not PARAGRAPH_START.match(block.text)):
             out[-1] = Paragraph(prev.text + block.text, prev.line, prev.col, prev.heading)
         else:
             out.append(block)
