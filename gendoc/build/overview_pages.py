@@ -253,7 +253,7 @@ def _planned_pages(summaries: list, kinds, templates_dir: Path, out_dir: Path,
     for agency in sorted(by_agency):
         page("/".join(agency_page(agency)), _digest(shared, by_agency[agency]),
              lambda agency=agency: pages().agency(pages().agency_views[agency]))
-    if any(render is not None for _, _, render in out[1:]):
+    if any(render is not None for rel, _, render in out if rel != STYLESHEET):
         pages()  # worked out here, once, rather than in each process that renders pages
     return out
 
