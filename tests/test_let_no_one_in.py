@@ -189,3 +189,16 @@ def test_github_annotations_cannot_be_forged_by_a_folder_name(project):
     assert set(properties) == {"file", "line", "col", "title"}
     assert properties["file"].endswith("x%2Cline=1%2Ctitle=FAKE%3A%3Ainjected/2020.yaml")
     assert properties["title"] == "S004" and properties["line"] != "1"
+
+
+@pytest.mark.parametrize("text", [*LINK_TRICKS, "见 [官网](https://www.zhifu.gov.cn/)。", "javaſcript:x", "fİle:x", "数据：10件", "java\nscript&colon;"])
+def test_the_quick_scheme_scan_finds_all_the_full_expression_finds(text):
+    # The page-wide scan lowers the text and looks for plain strings; it must say "maybe"
+    # whenever the case-blind expression (which `_unsafe_url` uses) would find a scheme.
+    import html
+    import re
+
+    from gendoc.render import markup
+
+    full = re.search(r"(?:javascript|vbscript|data|file):", re.sub(r"[\x00-\x20\\\x7f]", "", html.unescape(text)), re.I)
+    assert markup._could_hide_scheme(text) == bool(full)
