@@ -27,7 +27,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
-COPIED = ("gendoc", "tests", "schemas", "templates", "reports", "pyproject.toml")
+COPIED = ("gendoc", "tests", "bench", "schemas", "templates", "reports", "pyproject.toml")
 
 
 @dataclass(frozen=True)
@@ -52,7 +52,7 @@ MUTANTS = [
            ("tests/test_safety.py",), "a report's outputs renamed one by one as written, not as a pair"),
     Mutant("M03", "gendoc/build/atomic_write.py", "            if _holds(target, data):", "            if False:",
            ("tests/test_safety.py",), "unchanged outputs rewritten (modification times touched)"),
-    Mutant("M04", "gendoc/build/atomic_write.py", "        os.chmod(tmp, _MODE)", "        pass",
+    Mutant("M04", "gendoc/build/atomic_write.py", "os.O_CLOEXEC, 0o666)", "os.O_CLOEXEC, 0o600)",
            ("tests/test_safety.py",), "outputs left readable by their owner only"),
     # -- the builder
     Mutant("M05", "gendoc/build/incremental.py",

@@ -10,7 +10,6 @@ import shutil
 import signal
 import subprocess
 import sys
-import tempfile
 from pathlib import Path
 
 import pytest
@@ -52,12 +51,23 @@ def test_an_output_folder_that_is_a_file(project, tmp_path):
     assert out.read_text(encoding="utf-8") == "not a folder"
 
 
+def refuse_temporary_files(monkeypatch, error: OSError, prefix: str = ".") -> None:
+    """Every output is first written to a temporary file (`.<name>.<pid>.<n>.tmp`) beside
+    it: make creating those whose name starts with `prefix` fail as a full or read-only
+    disk would."""
+    real_open = os.open
+
+    def refusing(path, *args, **kwargs):
+        name = os.path.basename(path)
+        if name.startswith(prefix) and name.endswith(".tmp"):
+            raise error
+        return real_open(path, *args, **kwargs)
+    monkeypatch.setattr(os, "open", refusing)
+
+
 @pytest.mark.parametrize("failure", [errno.EACCES, errno.ENOSPC])
 def test_an_output_folder_that_cannot_be_written(project, tmp_path, monkeypatch, failure):
-    def refuse(*args, **kwargs):
-        raise OSError(failure, os.strerror(failure))
-
-    monkeypatch.setattr(tempfile, "mkstemp", refuse)
+    refuse_temporary_files(monkeypatch, OSError(failure, os.strerror(failure)))
     code, findings, _ = gendoc("build", "--root", str(project), "-o", str(tmp_path / "out"), "-j", "1")
     assert code == 1
     lines = findings.splitlines()
@@ -66,14 +76,7 @@ def test_an_output_folder_that_cannot_be_written(project, tmp_path, monkeypatch,
 
 
 def test_disk_full_while_writing_the_overview(project, tmp_path, monkeypatch):
-    real = tempfile.mkstemp
-
-    def full_for_pages(*args, **kwargs):
-        if str(kwargs.get("prefix", "")).startswith(".index"):
-            raise OSError(errno.ENOSPC, "No space left on device")
-        return real(*args, **kwargs)
-
-    monkeypatch.setattr(tempfile, "mkstemp", full_for_pages)
+    refuse_temporary_files(monkeypatch, OSError(errno.ENOSPC, "No space left on device"), ".index")
     code, findings, _ = gendoc("build", "--root", str(project), "-o", str(tmp_path / "out"))
     assert code == 1 and "index.html：No space left on device" in findings
 

@@ -4,7 +4,6 @@ from __future__ import annotations
 import errno
 import hashlib
 import os
-import tempfile
 from pathlib import Path
 
 from gendoc.cli.main import main
@@ -104,18 +103,18 @@ def test_html_and_markdown_are_written_as_a_pair(project, tmp_path, monkeypatch,
     before = {p: p.read_bytes() for p in (html, md, docx)}
     text = report.read_text(encoding="utf-8").replace("收到政府信息公开申请", "共收到政府信息公开申请")
     report.write_text(text, encoding="utf-8")
-    real_mkstemp = tempfile.mkstemp
+    real_open = os.open
 
-    def no_room_for_markdown(*args, **kwargs):
-        if str(kwargs.get("prefix", "")).startswith(".2020.md."):
+    def no_room_for_markdown(path, *args, **kwargs):
+        if os.path.basename(path).startswith(".2020.md."):  # the Markdown's temporary file
             raise OSError(errno.ENOSPC, "No space left on device", str(md))
-        return real_mkstemp(*args, **kwargs)
-    monkeypatch.setattr(tempfile, "mkstemp", no_room_for_markdown)
+        return real_open(path, *args, **kwargs)
+    monkeypatch.setattr(os, "open", no_room_for_markdown)
     assert main(["build", "--root", str(project), "-o", str(out), str(report)]) == 1
     assert f"{md}: error[F005]: 无法写入输出文件 {md}：No space left on device" in capsys.readouterr().out
     assert {p: p.read_bytes() for p in (html, md, docx)} == before
     assert [p.name for p in html.parent.iterdir() if p.name.startswith(".")] == []  # no temporary file left
-    monkeypatch.setattr(tempfile, "mkstemp", real_mkstemp)
+    monkeypatch.setattr(os, "open", real_open)
     # a failed write is tried again by the next build, though the report has not changed
     assert main(["build", "--root", str(project), "-o", str(out), str(report)]) == 0
     assert "共收到政府信息公开申请" in html.read_text(encoding="utf-8")

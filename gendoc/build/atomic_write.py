@@ -3,15 +3,11 @@ from __future__ import annotations
 
 import errno
 import os
+import itertools
 import stat
-import tempfile
 from pathlib import Path
 
-# mkstemp creates files readable by the owner only; outputs are meant to be published, so
-# they get the permissions a plain open() would give (0666 less the process umask).
-_UMASK = os.umask(0)
-os.umask(_UMASK)
-_MODE = 0o666 & ~_UMASK
+_SERIAL = itertools.count()
 
 
 def write_if_changed(target: Path, content: str | bytes) -> bool:
@@ -67,14 +63,30 @@ def _holds(target: Path, data: bytes) -> bool:
 
 
 def _stage(target: Path, data: bytes) -> str:
-    """`data` in a new temporary file beside `target`; its name."""
-    target.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=target.parent)
+    """`data` in a new temporary file beside `target`; its name.
+
+    Not `tempfile.mkstemp`: it makes an owner-only file that must then be chmod-ed, and its
+    random names and file object cost more than the write (a build stages two files a
+    report). The name is unique to this process and call; `O_EXCL` refuses a file another
+    left behind, and the mode, less the umask, is what a plain `open()` would give."""
+    name = os.fspath(target)
+    while True:
+        tmp = f"{os.path.dirname(name)}/.{os.path.basename(name)}.{os.getpid()}.{next(_SERIAL)}.tmp"
+        try:
+            fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL | os.O_CLOEXEC, 0o666)
+        except FileExistsError:
+            continue
+        except FileNotFoundError:
+            target.parent.mkdir(parents=True, exist_ok=True)  # the first output of its folder
+            continue
+        break
     try:
-        with os.fdopen(fd, "wb") as handle:
-            handle.write(data)
-        os.chmod(tmp, _MODE)
+        view = memoryview(data)
+        while view:
+            view = view[os.write(fd, view):]
     except BaseException:
+        os.close(fd)
         os.unlink(tmp)
         raise
+    os.close(fd)
     return tmp
