@@ -75,23 +75,36 @@ def _unsafe_url(url: str) -> bool:
     return bool(_UNSAFE_SCHEME.match(plain))
 
 
-_SCHEMES = ("javascript:", "vbscript:", "data:", "file:")  # those of _UNSAFE_SCHEME, for `in`
+# A scheme's name just before a colon, as `_UNSAFE_SCHEME` reads it (case-blind, letters
+# that fold into ASCII ones included); the longest name has 10 letters.
+_SCHEME_AT_END = re.compile(r"(?:javascript|vbscript|data|file)\Z", re.IGNORECASE)
 
 
 def _could_hide_scheme(markdown: str) -> bool:
+    """Whether, once character references are read and invisible characters dropped, a
+    scheme that runs code stands anywhere in the text (as `_UNSAFE_SCHEME.search` would say
+    of the whole). Only the visible letters before each colon are looked at: a whole
+    Markdown page (15 KB, a hundred colons in its tables' alignment rows) costs a fifth of
+    a case-blind search over all of it (docs/performance.md)."""
     if ":" not in markdown and "&" not in markdown:
         return False  # a scheme ends in ":", typed or as a character reference (most prose)
     if "&" in markdown:
         markdown = html.unescape(markdown)
-    # Lowered once and searched with `in`: a case-blind regular expression scanning a whole
-    # Markdown page (15 KB of mostly CJK text) cost five times as much (docs/performance.md).
-    plain = _INVISIBLE_IN_URL.sub("", markdown)
-    lowered = plain.lower()
-    if any(scheme in lowered for scheme in _SCHEMES):
-        return True
-    # The expression also reads the letters that fold into ASCII ones (ſ, ı, İ, the Kelvin
-    # sign): it has the last word whenever one of them is there, as `_unsafe_url` does.
-    return any(c in plain for c in "ſıİK") and bool(_UNSAFE_SCHEME.search(plain))
+    colon = markdown.find(":")
+    while colon >= 0:
+        # The ten visible characters before the colon; a longer look back only where
+        # invisible ones pad the name (each look back stops at the tenth visible one, so
+        # the whole scan stays linear).
+        reach = 16
+        while True:
+            word = _INVISIBLE_IN_URL.sub("", markdown[max(0, colon - reach):colon])
+            if len(word) >= 10 or reach >= colon:
+                break
+            reach *= 4
+        if _SCHEME_AT_END.search(word[-10:]):
+            return True
+        colon = markdown.find(":", colon + 1)
+    return False
 
 
 def _inert(line: str) -> str:
