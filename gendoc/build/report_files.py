@@ -14,7 +14,7 @@ import functools
 import os
 import re
 from pathlib import Path
-from typing import Iterable
+from typing import Iterable, Iterator
 
 from gendoc.diagnostics import ERROR, WARNING, Diagnostic
 
@@ -30,14 +30,15 @@ def report_identity(path: Path) -> tuple[str, int | None]:
     return path.parent.name, int(stem) if _YEAR_NAME.fullmatch(stem) else None
 
 
-def is_report_name(path: Path) -> bool:
-    return path.suffix in REPORT_SUFFIXES and report_identity(path)[1] is not None
+def is_report_name(path: Path | str) -> bool:
+    stem, suffix = os.path.splitext(os.path.basename(path))  # as Path.stem and Path.suffix
+    return suffix in REPORT_SUFFIXES and _YEAR_NAME.fullmatch(stem) is not None
 
 
-def _skipped_name(path: Path) -> bool:
+def _skipped_name(path: Path | str) -> bool:
     """A file a person probably meant as a report but that is not named like one. Hidden
     files and editor leftovers (`.2020.yaml.swp`, `2020.yaml~`) are not meant for anyone."""
-    name = path.name
+    name = os.path.basename(path)
     if name.startswith(".") or name.endswith("~") or is_report_name(path):
         return False
     return bool(_LOOKS_LIKE_REPORT.search(name))
@@ -54,15 +55,17 @@ def relative_to_cwd(path: Path) -> Path:
     return path
 
 
-def source_key(root: Path, path: Path) -> str:
+def source_key(root: Path, path: Path | str) -> str:
     """What identifies a report file whatever the current folder and however the path was
     typed (`reports/../reports/a/2020.yaml`): its real path relative to the project root,
-    or its real absolute path when it lies outside."""
-    real = Path(_real_folder(os.path.abspath(os.path.dirname(path) or "."))) / os.path.basename(path)
-    try:
-        return real.relative_to(_real_folder(os.path.abspath(root))).as_posix()
-    except ValueError:
-        return real.as_posix()
+    or its real absolute path when it lies outside. (Plain strings, not Paths: a build
+    keys every report, and a no-op build of thousands must stay quick.)"""
+    folder = _real_folder(os.path.abspath(os.path.dirname(path) or "."))
+    real = os.path.join(folder, os.path.basename(path))
+    top = _real_folder(os.path.abspath(root))
+    if folder == top or folder.startswith(top.rstrip(os.sep) + os.sep):
+        real = os.path.relpath(real, top)
+    return real.replace(os.sep, "/")
 
 
 @functools.lru_cache(maxsize=4096)
@@ -87,13 +90,11 @@ def discover(root: Path, targets: Iterable[str]) -> tuple[list[Path], list[Diagn
         path = Path(target)
         if path.is_dir():
             found: list[Path] = []
-            for candidate in sorted(path.rglob("*")):
-                if not candidate.is_file():
-                    continue
+            for candidate in sorted(_regular_files(str(path)), key=_parts):
                 if is_report_name(candidate):
-                    found.append(candidate)
+                    found.append(Path(candidate))
                 elif _skipped_name(candidate):
-                    problems.append(skipped(candidate, named=False))
+                    problems.append(skipped(Path(candidate), named=False))
             if not found:
                 problems.append(Diagnostic(ERROR, "F002", {"target": target}, target))
             files.extend(found)
@@ -110,6 +111,26 @@ def discover(root: Path, targets: Iterable[str]) -> tuple[list[Path], list[Diagn
     return unique, problems
 
 
+def _regular_files(folder: str) -> Iterator[str]:
+    """Every regular file below `folder`, as `Path.rglob("*")` walks it (into linked
+    folders too), from one `scandir` per folder: no Path object or `stat` per file."""
+    stack = [folder]
+    while stack:
+        try:
+            entries = list(os.scandir(stack.pop()))
+        except OSError:
+            continue
+        for entry in entries:
+            if entry.is_dir():
+                stack.append(entry.path)
+            elif entry.is_file():
+                yield entry.path
+
+
+def _parts(path: str) -> list[str]:
+    return path.split(os.sep)  # the order of sorted Paths: by folder, then by name
+
+
 class Claims:
     """Which of the project's report files (those under <root>/reports/) claim each
     (agency, year). More than one claimant is an error for each of them. A file from
@@ -117,21 +138,21 @@ class Claims:
 
     def __init__(self, root: Path, extra: Iterable[Path] = ()):
         self.root = root
-        self._by_identity: dict[tuple[str, int | None], dict[str, Path]] = {}
-        reports = root / "reports"
-        walked = reports.rglob("*") if reports.is_dir() else ()
-        for path in (*walked, *extra):
+        self._by_identity: dict[tuple[str, int | None], dict[str, Path | str]] = {}
+        walked = [p for p in _regular_files(str(root / "reports")) if is_report_name(p)]
+        for path in (*walked, *(p for p in extra if is_report_name(p) and os.path.isfile(p))):
             key = source_key(root, path)
-            if key.startswith("reports/") and is_report_name(path) and path.is_file():
-                agency, year = report_identity(path)
-                self._by_identity.setdefault((agency, year), {}).setdefault(key, relative_to_cwd(path))
+            if key.startswith("reports/"):
+                agency = os.path.basename(os.path.dirname(path))
+                year = int(os.path.splitext(os.path.basename(path))[0])
+                self._by_identity.setdefault((agency, year), {}).setdefault(key, path)
 
     def rivals(self, path: Path) -> list[Path]:
         """The other files that map to the outputs of `path` (empty when it is alone)."""
         agency, year = report_identity(path)
         group = self._by_identity.get((agency, year), {}) if year is not None else {}
         own = source_key(self.root, path)
-        return [p for key, p in sorted(group.items()) if key != own] if own in group else []
+        return [relative_to_cwd(Path(p)) for key, p in sorted(group.items()) if key != own] if own in group else []
 
 
 def collision(path: Path, rivals: list[Path]) -> Diagnostic:
