@@ -176,20 +176,34 @@ def save_state(out_dir: Path, summaries: list[Summary]) -> None:
 
 # -- building ---------------------------------------------------------------------------------
 
-def summarise(project: Project, path: Path, out_dir: Path, fingerprint: str) -> Summary:
+def summarise(project: Project, path: Path, out_dir: Path, fingerprint: str | None,
+              prints: "Fingerprints | None" = None) -> Summary:
+    """Build one report. `fingerprint` None: a report the last build did not know, whose
+    fingerprint this worker takes (from the bytes as they are before it builds, as the main
+    process would have), so that a full build does not read every file twice in one process."""
     from gendoc.build.overview_data import report_facts
 
+    content = stamp = ""
+    taken_here = fingerprint is None
+    if fingerprint is None:
+        prints = prints or Fingerprints(project)
+        fingerprint, content, stamp = prints.of(path, None)
     result = project.build(path, out_dir)
     facts: dict = {}
     if result.report is not None and result.kind is not None:
         facts = report_facts(result.kind, result.report.data)
-    return Summary(
+    summary = Summary(
         file=result.file, agency=result.agency, year=result.year, key=source_key(project.root, path),
         kind_id=result.kind.id if result.kind else None, kind_title=result.kind.title if result.kind else "",
-        fingerprint=fingerprint,
+        fingerprint=fingerprint, content=content, stamp=stamp,
         outputs={fmt: p.relative_to(out_dir).as_posix() for fmt, p in result.outputs.items()},
         diagnostics=result.diagnostics, **facts,
     )
+    if taken_here and prints is not None and summary.kind_id is not None and fingerprint:
+        # Taken before the kind was known: again with it (the content hash is reused while
+        # the file's stamp is the one it was read at).
+        summary.fingerprint = prints.of(path, summary.kind_id, summary)[0]
+    return summary
 
 
 def lost(project: Project, path: Path, reason: str) -> Summary:
@@ -218,11 +232,13 @@ def _init_worker(root: str, out_dir: str, outputs: tuple[str, ...] | None = None
         _WORKER.update(project=Project(Path(root), outputs), out=Path(out_dir), root=root)
 
 
-def _work(tasks: list[tuple[str, str]]) -> list[Summary]:
-    return [summarise(_WORKER["project"], Path(path), _WORKER["out"], fingerprint) for path, fingerprint in tasks]
+def _work(tasks: list[tuple[str, str | None]]) -> list[Summary]:
+    prints = _WORKER.setdefault("prints", Fingerprints(_WORKER["project"]))
+    return [summarise(_WORKER["project"], Path(path), _WORKER["out"], fingerprint, prints) for path, fingerprint in tasks]
 
 
-def _run(project: Project, tasks: list[tuple[str, str]], out_dir: Path, jobs: int) -> Iterator[Summary]:
+def _run(project: Project, tasks: list[tuple[str, str | None]], out_dir: Path, jobs: int,
+         prints: Fingerprints) -> Iterator[Summary]:
     if jobs > 1 and len(tasks) >= PARALLEL_THRESHOLD:
         import multiprocessing
         from concurrent.futures import ProcessPoolExecutor, as_completed
@@ -234,7 +250,9 @@ def _run(project: Project, tasks: list[tuple[str, str]], out_dir: Path, jobs: in
         # Forked workers inherit a warm project: kinds loaded, schema gates and templates
         # compiled once here rather than once in every worker.
         warm(project)
-        _WORKER.update(project=project, out=out_dir, root=str(project.root))
+        for kind_id in project.kinds.ids():
+            prints.kind_digest(kind_id)  # inherited: no worker hashes a kind's files again
+        _WORKER.update(project=project, out=out_dir, root=str(project.root), prints=prints)
         # What the workers inherit stays put: frozen objects are never traversed by their
         # cycle collector (nor copied page by page when it would touch them). This process
         # thaws them once the workers are gone (a long-lived `gendoc serve` builds again).
@@ -257,7 +275,7 @@ def _run(project: Project, tasks: list[tuple[str, str]], out_dir: Path, jobs: in
             gc.unfreeze()
     else:
         for path, fingerprint in tasks:
-            yield summarise(project, Path(path), out_dir, fingerprint)
+            yield summarise(project, Path(path), out_dir, fingerprint, prints)
 
 
 def warm(project: Project) -> None:
@@ -306,11 +324,14 @@ def build_all(project: Project, files: list[Path], out_dir: Path, *, jobs: int |
     old_state = load_state(out_dir) if force else state  # what gendoc wrote, even under --force
     prints = Fingerprints(project)
     summaries: list[Summary] = []
-    tasks: list[tuple[str, str]] = []
+    tasks: list[tuple[str, str | None]] = []
     marks: dict[str, tuple[str, str]] = {}
     for path in files:
         key = source_key(project.root, path)
         old = state.get(key)
+        if old is None:
+            tasks.append((str(path), None))  # new: built whatever its fingerprint, taken by the worker
+            continue
         fingerprint, content, stamp = prints.of(path, old.kind_id if old else None, old)
         marks[str(path)] = (content, stamp)
         outputs_present = old is not None and all((out_dir / p).exists() for p in old.outputs.values())
@@ -321,13 +342,14 @@ def build_all(project: Project, files: list[Path], out_dir: Path, *, jobs: int |
             tell(len(summaries))
         else:
             tasks.append((str(path), fingerprint))
-    for summary in _run(project, tasks, out_dir, jobs):
+    for summary in _run(project, tasks, out_dir, jobs, prints):
         old = old_state.get(summary.key)
-        # The kind is known only after loading: when it differs from the one the fingerprint
-        # assumed, take the fingerprint again so that the next build can skip this report.
-        summary.content, summary.stamp = marks[summary.file]
-        if summary.kind_id != (old.kind_id if old else None) and summary.fingerprint:
-            summary.fingerprint = prints.of(Path(summary.file), summary.kind_id, summary)[0]
+        if summary.file in marks:  # fingerprinted here (a report the last build knew)
+            # The kind is known only after loading: when it differs from the one the
+            # fingerprint assumed, take it again so that the next build can skip this report.
+            summary.content, summary.stamp = marks[summary.file]
+            if summary.kind_id != (old.kind_id if old else None) and summary.fingerprint:
+                summary.fingerprint = prints.of(Path(summary.file), summary.kind_id, summary)[0]
         if not summary.replayable:
             summary.fingerprint = ""  # the machine failed, not the report: try again next time
         if not summary.ok and old is not None and not summary.outputs:

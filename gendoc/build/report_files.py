@@ -139,8 +139,9 @@ class Claims:
     def __init__(self, root: Path, extra: Iterable[Path] = ()):
         self.root = root
         self._by_identity: dict[tuple[str, int | None], dict[str, Path | str]] = {}
-        walked = [p for p in _regular_files(str(root / "reports")) if is_report_name(p)]
-        for path in (*walked, *(p for p in extra if is_report_name(p) and os.path.isfile(p))):
+        walked: list[Path | str] = [p for p in _regular_files(str(root / "reports")) if is_report_name(p)]
+        walked += [p for p in extra if is_report_name(p) and os.path.isfile(p)]
+        for path in walked:
             key = source_key(root, path)
             if key.startswith("reports/"):
                 agency = os.path.basename(os.path.dirname(path))
