@@ -221,3 +221,43 @@ def test_a_migration_naming_a_place_that_does_not_exist(project, capsys, old, ne
     assert status == 2, out
     assert [(int(f["line"]), f["code"]) for f in found] == [(line_of(text, new.split(":")[0] + ":"), "K017")], out
     assert words in found[0]["message"]
+
+
+def test_the_quick_meta_schema_gate_never_passes_a_schema_jsonschema_rejects():
+    """K010's yes/no gate (the draft-07 meta-schema compiled by gendoc's schema gate) only
+    spares jsonschema's import: on hundreds of broken variants of the real schemas it must
+    never say "valid" where jsonschema finds an error (saying "invalid" merely costs time)."""
+    import copy
+    import json
+    import random
+
+    from jsonschema import Draft7Validator
+
+    from gendoc.check.schema_lint import _draft7_gate
+
+    gate = _draft7_gate()
+    assert gate is not None
+    validator = Draft7Validator(Draft7Validator.META_SCHEMA)
+    originals = [json.loads(p.read_text(encoding="utf-8")) for p in sorted(ROOT.glob("schemas/**/*.json"))]
+    assert originals and all(gate(s) and validator.is_valid(s) for s in originals)
+    junk = [None, True, False, 0, -1, 1.5, "", "strin", "integer", [], ["a", "a"], [1], {}, {"type": 3}, ["string", 1], 10.0]
+    keys = ["type", "minimum", "required", "enum", "items", "properties", "additionalProperties", "minLength",
+            "uniqueItems", "$ref", "title", "allOf", "anyOf", "maxItems", "pattern", "format", "const", "exclusiveMinimum"]
+    rng = random.Random(7)
+    said_invalid = 0
+    for _ in range(400):
+        schema = copy.deepcopy(rng.choice(originals))
+        nodes = [schema]
+        stack = [schema]
+        while stack:
+            node = stack.pop()
+            for value in node.values() if isinstance(node, dict) else node if isinstance(node, list) else ():
+                if isinstance(value, (dict, list)):
+                    nodes.append(value)
+                    stack.append(value)
+        node = rng.choice([n for n in nodes if isinstance(n, dict)])
+        node[rng.choice(keys + list(node))] = copy.deepcopy(rng.choice(junk))
+        valid = validator.is_valid(schema)
+        assert not (gate(schema) and not valid), json.dumps(schema, ensure_ascii=False)[:300]
+        said_invalid += not valid
+    assert said_invalid > 60  # the variants were broken often enough to mean something

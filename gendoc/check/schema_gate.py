@@ -48,8 +48,11 @@ TYPES: dict[str, Check] = {
 
 
 class Compiler:
-    def __init__(self, documents: dict[str, dict]):
+    def __init__(self, documents: dict[str, dict], annotations: frozenset[str] = frozenset()):
+        """`annotations`: keywords that assert nothing for this use, besides ANNOTATIONS
+        (`format`, when the schema is checked as jsonschema does without a format checker)."""
         self.documents = documents
+        self.annotations = ANNOTATIONS | annotations
         self._refs: dict[str, Check] = {}
         self._compiling: set[str] = set()
 
@@ -67,8 +70,12 @@ class Compiler:
             self._refs[target] = compiled
         return self._refs[target]
 
-    def compile(self, schema: dict, base: str) -> Check:
-        keywords = {k: v for k, v in schema.items() if k not in ANNOTATIONS and not k.startswith("x-")}
+    def compile(self, schema: dict | bool, base: str) -> Check:
+        if schema is True:
+            return lambda v: True
+        if schema is False:
+            return lambda v: False
+        keywords = {k: v for k, v in schema.items() if k not in self.annotations and not k.startswith("x-")}
         fused = self._fused(keywords, base)
         if fused is not None:
             return fused
@@ -123,6 +130,9 @@ class Compiler:
         if key == "allOf":
             subs = [self.compile(s, base) for s in value]
             return subs[0] if len(subs) == 1 else _all_of(subs)
+        if key == "anyOf":
+            options = [self.compile(s, base) for s in value]
+            return lambda v: any(option(v) for option in options)
         if key == "type":
             names = [value] if isinstance(value, str) else list(value)
             tests = [TYPES[n] for n in names]
@@ -154,7 +164,13 @@ class Compiler:
             return lambda v: not isinstance(v, dict) or all(sub(k) for k in v)
         if key == "minProperties":
             return lambda v: not isinstance(v, dict) or len(v) >= value
-        if key == "items" and isinstance(value, dict):
+        if key == "uniqueItems":
+            # Said yes to only for texts (a schema's `required` and `enum` names); anything
+            # else goes to jsonschema, whose JSON equality (1 == 1.0, not True) decides.
+            if not value:
+                return lambda v: True
+            return lambda v: not isinstance(v, list) or (all(isinstance(x, str) for x in v) and len(set(v)) == len(v))
+        if key == "items" and isinstance(value, (dict, bool)):
             sub = self.compile(value, base)
             return lambda v: not isinstance(v, list) or all(sub(x) for x in v)
         if key == "minItems":
@@ -163,6 +179,8 @@ class Compiler:
             return lambda v: not isinstance(v, list) or len(v) <= value
         if key == "minimum":
             return lambda v: not _is_number(v) or v >= value
+        if key == "exclusiveMinimum":
+            return lambda v: not _is_number(v) or v > value
         if key == "maximum":
             return lambda v: not _is_number(v) or v <= value
         if key == "minLength":
@@ -194,9 +212,10 @@ def _same(a: Any, b: Any) -> bool:
     return bool(a == b)
 
 
-def compile_gate(schema: dict, uri: str, documents: dict[str, dict]) -> Check | None:
+def compile_gate(schema: dict, uri: str, documents: dict[str, dict],
+                 annotations: frozenset[str] = frozenset()) -> Check | None:
     try:
-        return Compiler(documents).compile(schema, uri)
+        return Compiler(documents, annotations).compile(schema, uri)
     except Unsupported:
         return None
 

@@ -9,6 +9,7 @@ so each finding points at the line of the offending key.
 """
 from __future__ import annotations
 
+import functools
 from pathlib import Path
 from typing import Any, Iterator
 from urllib.parse import urldefrag, urljoin
@@ -61,7 +62,10 @@ def _refs(node: Any) -> Iterator[str]:
 
 
 def _draft7(schema: dict, file: str, sourcemap) -> list[Diagnostic]:
-    from jsonschema import Draft7Validator  # only `kind check` pays for the import
+    gate = _draft7_gate()
+    if gate is not None and gate(schema):
+        return []  # a valid schema, as almost always: jsonschema (0.1 s to import) not needed
+    from jsonschema import Draft7Validator  # it finds and places every error
 
     found = []
     for error in Draft7Validator(Draft7Validator.META_SCHEMA).iter_errors(schema):
@@ -69,6 +73,26 @@ def _draft7(schema: dict, file: str, sourcemap) -> list[Diagnostic]:
         line, col = sourcemap.value(at)
         found.append(Diagnostic(ERROR, "K010", {"problem": error.message}, file, line, col, _pointer(at)))
     return found
+
+
+@functools.lru_cache(maxsize=1)
+def _draft7_gate():
+    """The draft-07 meta-schema as a yes/no gate (gendoc.check.schema_gate), read from the
+    file jsonschema ships it in without importing jsonschema; None when it cannot be."""
+    import importlib.util
+    import json
+
+    from gendoc.check.schema_gate import compile_gate
+
+    spec = importlib.util.find_spec("jsonschema_specifications")
+    try:
+        folder = Path(list(spec.submodule_search_locations or [])[0])  # type: ignore[union-attr]
+        meta = json.loads((folder / "schemas" / "draft7" / "metaschema.json").read_text(encoding="utf-8"))
+    except (IndexError, OSError, ValueError):
+        return None
+    uri = meta["$id"].rstrip("#")
+    # jsonschema checks a schema against it without a format checker: `format` asserts nothing.
+    return compile_gate(meta, uri, {uri: meta}, annotations=frozenset({"format"}))
 
 
 def _subschemas(node: Any, at: tuple) -> Iterator[tuple[tuple, dict]]:
