@@ -45,17 +45,23 @@ def best(times: int, args: list[str], cwd: Path, before=None) -> float:
 
 def measure(count: int, work: Path) -> dict[str, float]:
     project = generate(work / f"p{count}", count)
-    out = project / "build"
     figures: dict[str, float] = {}
     # The rows below time HTML and Markdown, as they always have; Word and PDF have rows of their own.
     text_only = ["--outputs", "html,md"]
     # A fresh clone's first build: empty output folder, no compiled templates cached. The
     # median of three such builds at 1,000 reports (one at larger sizes): the machine may be
     # shared, and one run can land on a busy second.
+    #
+    # Each into a folder never used before, not one emptied just now: on a file system
+    # without a journal (this machine's ext4) a new file's inode is searched past the
+    # inodes deleted in the last minutes, one lookup each, and deleting 2,000 outputs made
+    # the next 2,000 files cost a second more of system time (docs/performance.md). A
+    # fresh clone has no such graveyard; the folders go when the bench ends.
     fulls = []
-    for _ in range(3 if count <= 1000 else 1):
-        shutil.rmtree(out, ignore_errors=True)
+    rounds = 3 if count <= 1000 else 1
+    for i in range(rounds):
         shutil.rmtree(project / ".gendoc-cache", ignore_errors=True)
+        out = project / ("build" if i == rounds - 1 else f"build-round-{i}")  # the last is kept for the rows below
         seconds, rss, code = run(["build", "-o", str(out), *text_only], project)
         assert code == 0, f"the synthetic project must build cleanly (exit {code})"
         fulls.append((seconds, rss))

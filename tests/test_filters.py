@@ -122,3 +122,23 @@ def test_one_filter_set_for_prose_and_tables():
 ])
 def test_yoy(args, kwargs, text):
     assert yoy(*args, **kwargs) == text
+
+
+def test_pct_of_whole_numbers_rounds_as_the_decimal_way_does():
+    """Whole numbers take an integer shortcut (the overview prints thousands of shares): it
+    must give the very text the Decimal way gives, ties and signs included."""
+    import random
+    from decimal import ROUND_HALF_UP, Decimal
+
+    def by_decimal(part: int, whole: int, digits: int) -> str:
+        rounded = (Decimal(part) * 100 / Decimal(whole)).quantize(Decimal(1).scaleb(-digits), rounding=ROUND_HALF_UP)
+        text = format(rounded, "f")
+        text = text.rstrip("0").rstrip(".") if "." in text else text
+        return ("0" if text in ("-0", "") else text) + "%"
+
+    rng = random.Random(5)
+    cases = [(1, 8, 1), (1, 8, 0), (-1, 8, 1), (1, -200, 0), (-1, 200, 0), (5, 1000, 1), (2, 3, 10), (0, 7, 2)]
+    cases += [(rng.randint(-5000, 5000), rng.choice([rng.randint(1, 3000), -rng.randint(1, 40), 8, 400]), rng.randint(0, 6))
+              for _ in range(20000)]
+    assert [pct(p, w, d) for p, w, d in cases] == [by_decimal(p, w, d) for p, w, d in cases]
+    assert pct(1, 8, 1) == "12.5%" and pct(1, 3) == "33.3%" and pct(-1, 200, 0) == "-1%"

@@ -56,6 +56,23 @@ def signed(value: Any) -> str:
     return "+" + text if value > 0 else text
 
 
+def _int_pct(part: int, whole: int, digits: int) -> str:
+    """pct of two whole numbers in integer arithmetic, exactly as the Decimal way rounds it
+    (half away from zero): the overview's charts print thousands of shares, and Decimal
+    made each cost 6 µs."""
+    negative = (part < 0) != (whole < 0)
+    scaled, rest = divmod(abs(part) * 100 * 10 ** digits, abs(whole))
+    if 2 * rest >= abs(whole):
+        scaled += 1
+    text = str(scaled)
+    if digits:
+        text = text.rjust(digits + 1, "0")
+        text = (text[:-digits] + "." + text[-digits:]).rstrip("0").rstrip(".")
+    if negative and scaled:
+        text = "-" + text
+    return text + "%"
+
+
 def pct(part: Any, whole: Any, digits: int = 1) -> str:
     """`part` as a percentage of `whole`: pct(7, 10) → "70%", pct(1, 3) → "33.3%".
 
@@ -68,6 +85,8 @@ def pct(part: Any, whole: Any, digits: int = 1) -> str:
         raise TypeError(f"pct：小数位数应为 0–10 的整数，实为 {digits!r}")
     if whole == 0:
         return "0%"
+    if type(part) is int and type(whole) is int:
+        return _int_pct(part, whole, digits)
     ratio = _decimal(part) * 100 / _decimal(whole)
     rounded = ratio.quantize(Decimal(1).scaleb(-digits), rounding=ROUND_HALF_UP)
     text = format(rounded, "f")
