@@ -210,8 +210,9 @@ def _region(kind, year: int, entries: list[Entry]) -> Region:
         for e in final:
             values = e.summary.figures.get(table) or []
             for i, value in enumerate(values[: len(paths)]):
-                number = as_number(value)
-                if number is not None:
+                if type(value) is int:  # nearly every figure: no conversion to look for
+                    sums[i] += value
+                elif (number := as_number(value)) is not None:
                     sums[i] += number
         data: dict = {}
         for path, value in zip(paths, sums):
