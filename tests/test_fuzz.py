@@ -143,7 +143,7 @@ def _event_loop_only(data: bytes, file: str):
 
     from gendoc.load import yaml_loader
 
-    with mock.patch.object(yaml_loader, "read_common_shape", lambda *args: None):
+    with mock.patch.object(yaml_loader, "read_common_shape", lambda *args, **kwargs: None):
         return load_text(data, file)
 
 

@@ -569,7 +569,7 @@ def test_the_line_reader_keeps_the_depth_limit(text, depth):
     from gendoc.load import yaml_loader
 
     fast = load_text(text, "x.yaml", max_depth=depth)
-    with mock.patch.object(yaml_loader, "read_common_shape", lambda *args: None):
+    with mock.patch.object(yaml_loader, "read_common_shape", lambda *args, **kwargs: None):
         slow = load_text(text, "x.yaml", max_depth=depth)
     assert repr(fast.data) == repr(slow.data) and fast.diagnostics == slow.diagnostics
     assert list(fast.sourcemap._entries.items()) == list(slow.sourcemap._entries.items())

@@ -42,28 +42,33 @@ class _Unknown(Exception):
     """The text strays from the common shape: the event loop reads it."""
 
 
-def read_common_shape(text: str, max_depth: int, scalar: Callable[[str], Any]) -> tuple[dict, dict] | None:
+def read_common_shape(text: str, max_depth: int, scalar: Callable[[str], Any],
+                      positions: bool = True) -> tuple[dict, dict | None] | None:
     """(data, source map entries) of `text`, or None when it is not of the common shape.
 
     `scalar` gives a plain scalar's value (the loader's core-schema resolution); entries
-    are `yaml_loader`'s: path -> (value position, key position or None)."""
+    are `yaml_loader`'s: path -> (value position, key position or None). `positions`
+    False: the data alone (entries None), for a loader that takes positions only when a
+    finding needs one — most reports have none, and positions are a third of the work."""
     if max_depth < 1 or not text.endswith("\n") or _UNUSUAL.search(text) or text.startswith(_MARKERS) \
             or "\n---" in text or "\n..." in text or "\n%" in text:
         return None
     try:
-        return _Reader(text.split("\n"), max_depth, scalar).read()
+        return _Reader(text.split("\n"), max_depth, scalar, positions).read()
     except _Unknown:
         return None
 
 
 class _Reader:
-    def __init__(self, lines: list[str], max_depth: int, scalar: Callable[[str], Any]):
+    def __init__(self, lines: list[str], max_depth: int, scalar: Callable[[str], Any], positions: bool = True):
         self.lines = lines
         self.max_depth = max_depth
         self.scalar = scalar
-        self.entries: dict[tuple, tuple[Pos, Pos | None]] = {}
+        # None: positions are not taken (every write below is guarded; the text is read and
+        # refused exactly as with them).
+        self.entries: dict[tuple, tuple[Pos, Pos | None]] | None = {} if positions else None
 
-    def read(self) -> tuple[dict, dict]:
+    def read(self) -> tuple[dict, dict | None]:
         lines, entries = self.lines, self.entries
         root: dict = {}
         # Open block collections, innermost last: [indent, container, path, seen keys or None]
@@ -82,7 +87,8 @@ class _Reader:
                 if indent or root:
                     raise _Unknown  # an indented first key, or a second top-level node
                 stack.append([0, root, (), {}])
-                entries[()] = ((number, 1), None)
+                if entries is not None:
+                    entries[()] = ((number, 1), None)
             elif pending is not None:
                 parent, key, key_pos = pending
                 pending = None
@@ -94,7 +100,8 @@ class _Reader:
                 container: Any = [] if is_list else {}
                 path = parent[2] + (key,)
                 parent[1][key] = container
-                entries[path] = ((number, indent + 1), key_pos)
+                if entries is not None:
+                    entries[path] = ((number, indent + 1), key_pos)
                 stack.append([indent, container, path, None if is_list else {}])
             else:
                 while indent < stack[-1][0]:
@@ -114,12 +121,14 @@ class _Reader:
                         raise _Unknown
                     mapping: dict = {}
                     seq.append(mapping)
-                    entries[path] = ((number, col), None)
+                    if entries is not None:
+                        entries[path] = ((number, col), None)
                     frame = [col - 1, mapping, path, {}]
                     stack.append(frame)
                     body = item
                 else:
-                    entries[path] = ((number, col), None)  # before its items, as the events come
+                    if entries is not None:
+                        entries[path] = ((number, col), None)  # before its items, as the events come
                     value = self.inline(item, number, col, path, len(stack))
                     seq.append(value)
                     i += 1
@@ -149,9 +158,11 @@ class _Reader:
                     raise _Unknown
                 text, i = self.literal(i + 1, frame[0])
                 frame[1][key] = text
-                entries[path] = ((number, col), key_pos)
+                if entries is not None:
+                    entries[path] = ((number, col), key_pos)
                 continue
-            entries[path] = ((number, col), key_pos)
+            if entries is not None:
+                entries[path] = ((number, col), key_pos)
             value = self.inline(value_text, number, col, path, len(stack))
             frame[1][key] = value
             i += 1
@@ -263,9 +274,11 @@ class _Reader:
                 if key in out:
                     raise _Unknown
                 out[key] = value
-                entries[path + (key,)] = ((number, col + at_value), (number, col + m.start(1)))
+                if entries is not None:
+                    entries[path + (key,)] = ((number, col + at_value), (number, col + m.start(1)))
             else:
-                entries[path + (len(out),)] = ((number, col + at_value), None)
+                if entries is not None:
+                    entries[path + (len(out),)] = ((number, col + at_value), None)
                 out.append(value)
             at = m.end()
             if sep == close:

@@ -6,7 +6,7 @@ Lines and columns are 1-based and count characters (not bytes), as an editor sho
 """
 from __future__ import annotations
 
-from typing import Iterable, Iterator
+from typing import Callable, Iterable, Iterator
 
 Path = tuple
 Pos = tuple  # (line, col)
@@ -22,12 +22,26 @@ class SourceMap:
     the mapping that should hold it).
     """
 
-    __slots__ = ("file", "_entries")
+    __slots__ = ("file", "_store", "_later")
 
     def __init__(self, file: str = "") -> None:
         self.file = file
         # path -> (value_pos, key_pos or None). The loader writes this dict directly.
-        self._entries: dict[tuple, tuple[Pos, Pos | None]] = {}
+        self._store: dict[tuple, tuple[Pos, Pos | None]] = {}
+        self._later: Callable[[], dict] | None = None
+
+    def defer(self, take: Callable[[], dict]) -> None:
+        """Take the positions only when one is first asked for: `take()` gives the entries.
+        A report without findings never needs a position, and taking them all is a third
+        of reading the file (load/fast_yaml.py)."""
+        self._later = take
+
+    @property
+    def _entries(self) -> dict[tuple, tuple[Pos, Pos | None]]:
+        if self._later is not None:
+            take, self._later = self._later, None
+            self._store.update(take())
+        return self._store
 
     # -- recording -------------------------------------------------------------------
     def set(self, path: Iterable, value_pos: Pos, key_pos: Pos | None = None) -> None:

@@ -428,6 +428,15 @@ def _split_lines(text: str) -> list[str]:
     return text.split("\n")
 
 
+def _common_shape_positions(text: str, max_depth: int) -> dict:
+    """The positions of a text the common-shape reader has read once already (the reading
+    is deterministic: the same text gives the same answer)."""
+    again = read_common_shape(text, max_depth, _plain_scalar)
+    if again is None or again[1] is None:
+        raise RuntimeError("the common-shape reader answered differently for the same text")
+    return again[1]
+
+
 def _load_decoded(text: str, file: str, max_depth: int) -> Loaded:
     if "\r" in text:
         text = text.replace("\r\n", "\n").replace("\r", "\n")
@@ -447,9 +456,10 @@ def _load_decoded(text: str, file: str, max_depth: int) -> Loaded:
     if not found:
         # A file of the common shape is read without the parser's events (load/fast_yaml.py):
         # same data, same positions; anything else goes through the event loop below.
-        common = read_common_shape(text, max_depth, _plain_scalar)
+        common = read_common_shape(text, max_depth, _plain_scalar, positions=False)
         if common is not None:
-            smap._entries.update(common[1])
+            # The positions are taken by a second reading, if and when a finding asks.
+            smap.defer(lambda: _common_shape_positions(text, max_depth))
             return Loaded(common[0], smap, diags, text)
 
     b = _build(text, file, max_depth, smap, diags)
