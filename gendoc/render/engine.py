@@ -182,6 +182,10 @@ def _layout_env(kind, fmt: str) -> Environment:
             lstrip_blocks=True,
             keep_trailing_newline=True,
             bytecode_cache=bytecode_cache(kind.common_templates_dir.parent.parent),
+            # A template is read once per process: no file check on each use (a stat per
+            # template and report). `gendoc serve` drops the environments when a template
+            # changes (clear_caches), and a build renders every report with one version.
+            auto_reload=False,
         )
         env.filters.update(LAYOUT_FILTERS)
         _LAYOUT_ENVS[key] = env
