@@ -91,8 +91,12 @@ def report_facts(kind, data: dict) -> dict[str, Any]:
         for path in total_paths(kind, table):
             node: Any = data
             for step in path:
-                node = node.get(step) if isinstance(node, dict) else None
-            values.append(plain_number(node))
+                if not isinstance(node, dict):
+                    node = None  # not there (an optional row, a draft's gap)
+                    break
+                node = node.get(step)
+            # Nearly every figure is a whole number, kept as it is (a table has hundreds).
+            values.append(node if type(node) is int else plain_number(node))
         facts["figures"][table] = values
     return facts
 
