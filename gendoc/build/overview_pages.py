@@ -49,13 +49,13 @@ def agency_page(agency: str) -> tuple[str, ...]:
 
 # -- context for the templates ----------------------------------------------------------------
 
-def _row(entry: Entry, base: str, out_dir: Path) -> dict[str, Any]:
+def _row(entry: Entry, base: str, present: Callable[[str, str], bool]) -> dict[str, Any]:
     s = entry.summary
     links, stale = [], False
     if s is not None:
         for fmt in s.outputs:
             name = f"{entry.year}.{fmt}"
-            if (out_dir / entry.agency / name).exists():
+            if present(entry.agency, name):
                 links.append((FORMAT_LABELS.get(fmt, fmt.upper()), base + href(entry.agency, name)))
         stale = bool(links) and "error" in entry.statuses
     return {
@@ -130,6 +130,15 @@ class _Pages:
         self.years_table = {base: _years_table(overview, base) for base in ("", "../")}
         self.year_views = {v.year: v for v in overview.years}
         self.agency_views = {v.agency: v for v in overview.agencies}
+        self._present: dict[tuple[str, str], bool] = {}
+
+    def present(self, agency: str, name: str) -> bool:
+        """Whether the output is in the folder (linked only then), looked at once per
+        output: a report is listed on its year's page, its agency's and the landing page."""
+        known = self._present.get((agency, name))
+        if known is None:
+            known = self._present[(agency, name)] = os.path.exists(os.path.join(self.out_dir, agency, name))
+        return known
 
     def stylesheet(self) -> str:
         """The reports' own stylesheet (one font stack for every page gendoc writes) and the
@@ -145,7 +154,7 @@ class _Pages:
                              lambda i, k: ov.region_measure(years[i], k))
         return self.env.get_template("year.html.j2").render(
             base="", landing=landing, view=view, years=self.years_table[""],
-            rows=[_row(e, "", self.out_dir) for e in view.entries],
+            rows=[_row(e, "", self.present) for e in view.entries],
             statuses=[(t, word, view.count(t)) for t, word in STATUSES.items()],
             regions=_region_tables(ov, view, self.grid_table), charts=charts,
             this_page="index.html" if landing else year_page(view.year),
@@ -167,7 +176,7 @@ class _Pages:
                 measures.append({"label": label, "cells": cells})
         return self.env.get_template("agency.html.j2").render(
             base="../", view=view, years=self.years_table["../"],
-            columns=[_row(e, "../", self.out_dir) for e in entries], measures=measures, charts=charts,
+            columns=[_row(e, "../", self.present) for e in entries], measures=measures, charts=charts,
         )
 
 
