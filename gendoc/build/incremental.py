@@ -245,8 +245,7 @@ def _run(project: Project, tasks: list[tuple[str, str | None]], out_dir: Path, j
         from concurrent.futures.process import BrokenProcessPool
 
         context = multiprocessing.get_context("fork" if hasattr(os, "fork") else "spawn")
-        size = max(1, min(32, len(tasks) // (jobs * 8)))
-        chunks = [tasks[i:i + size] for i in range(0, len(tasks), size)]
+        chunks = _chunks(tasks, jobs)
         # Forked workers inherit a warm project: kinds loaded, schema gates and templates
         # compiled once here rather than once in every worker.
         warm(project)
@@ -276,6 +275,18 @@ def _run(project: Project, tasks: list[tuple[str, str | None]], out_dir: Path, j
     else:
         for path, fingerprint in tasks:
             yield summarise(project, Path(path), out_dir, fingerprint, prints)
+
+
+def _chunks(tasks: list, jobs: int) -> list[list]:
+    """Tasks in chunks that shrink towards the end (guided scheduling): large ones early,
+    so that few answers travel back; small ones last, so that no core waits long for the
+    other to finish its last chunk."""
+    chunks, at = [], 0
+    while at < len(tasks):
+        size = max(2, min(32, (len(tasks) - at) // (jobs * 4)))
+        chunks.append(tasks[at:at + size])
+        at += size
+    return chunks
 
 
 def warm(project: Project) -> None:
