@@ -72,7 +72,7 @@ def _lint_template(kind, env, name: str, manifest: str, line: int, col: int, see
     seen.add(name)
     try:
         source, filename, _ = env.loader.get_source(env, name)
-        tree = env.parse(source, name, filename)
+        tree, undeclared, local = _analysed(env, source, name, filename)
     except TemplateNotFound:
         return [Diagnostic(ERROR, "K014", {"problem": f"找不到模板「{name}」（已查找 {kind.templates_dir}、{kind.common_templates_dir}）"},
                            manifest, line, col)]
@@ -82,19 +82,37 @@ def _lint_template(kind, env, name: str, manifest: str, line: int, col: int, see
     except TemplateError as exc:  # pragma: no cover — any other loader failure
         return [Diagnostic(ERROR, "K014", {"problem": str(exc)}, manifest, line, col)]
     file = _shown(filename or name)
-    found = _references(kind, tree, file)
+    found = _references(kind, tree, file, undeclared, local)
     for other in find_referenced_templates(tree):
         if isinstance(other, str):
             found.extend(_lint_template(kind, env, other, file, _line_of(tree, other), 1, seen))
     return found
 
 
-def _references(kind, tree: nodes.Template, file: str) -> list[Diagnostic]:
+# A template's tree and what it reads, by its text: the kinds share the common templates,
+# and working out the undeclared names (Jinja's code generator) is most of a kind's check.
+_ANALYSED: dict[tuple, tuple[nodes.Template, set[str], set[str]]] = {}
+
+
+def _analysed(env, source: str, name: str, filename: str | None) -> tuple[nodes.Template, set[str], set[str]]:
+    """(tree, names it reads that it does not set, names it binds itself). The trees are
+    only read here, never changed, so one may serve every kind."""
+    key = (source, name, filename, env.trim_blocks, env.lstrip_blocks, env.keep_trailing_newline,
+           env.block_start_string, env.variable_start_string, env.comment_start_string, tuple(env.extensions))
+    known = _ANALYSED.get(key)
+    if known is None:
+        if len(_ANALYSED) >= 256:  # a long-lived `gendoc serve` meets many edits
+            _ANALYSED.clear()
+        tree = env.parse(source, name, filename)
+        known = _ANALYSED[key] = (tree, find_undeclared_variables(tree), _local_names(tree))
+    return known
+
+
+def _references(kind, tree: nodes.Template, file: str, undeclared: set[str], local: set[str]) -> list[Diagnostic]:
     """Names and full paths the template reads that no report of the kind can have."""
     data_keys = set(kind.index.properties(()))
-    local = _local_names(tree)
     found = []
-    for name in sorted(find_undeclared_variables(tree)):
+    for name in sorted(undeclared):
         if name in data_keys or name in LAYOUT_NAMES or name in local:
             continue
         close = difflib.get_close_matches(name, sorted(data_keys | set(LAYOUT_NAMES)), n=1)
