@@ -129,10 +129,10 @@ class Project:
             return result
         result.kind = kind
         from gendoc.check.prose_figures import literal_figures
-        from gendoc.check.unknown_figures import skipped_rules_finding, unknown_findings, unknown_values
+        from gendoc.check.unknown_figures import null_and_unknown, skipped_rules_finding, unknown_findings
 
         # Figures not known yet, as typed (before the schema check blanks what it rejected).
-        unknown = unknown_values(kind.index, data)
+        any_null, unknown = null_and_unknown(kind.index, data)
         result.diagnostics.extend(unknown_findings(kind, data, str(path), loaded.sourcemap, unknown))
         gate = gate_for(kind)
         if gate is None or not gate(data):
@@ -155,6 +155,7 @@ class Project:
         if prev is _Find.PREV:
             prev = self.previous(path, result.year) if result.year else None
         report, findings = apply_rules(kind, data, str(path), loaded.sourcemap, prev, unknown)
+        report.complete = not any_null
         result.report = report
         self._remember(path, report)
         result.diagnostics.extend(findings)
@@ -214,10 +215,11 @@ class Project:
             if loaded.data is not None and isinstance(loaded.data, dict):
                 kind = self.kinds.get(str(loaded.data.get("format")))
                 if kind is not None:
-                    from gendoc.check.unknown_figures import unknown_values
+                    from gendoc.check.unknown_figures import null_and_unknown
 
-                    report, _ = apply_rules(kind, loaded.data, str(path), loaded.sourcemap, None,
-                                            unknown_values(kind.index, loaded.data))
+                    any_null, unknown = null_and_unknown(kind.index, loaded.data)
+                    report, _ = apply_rules(kind, loaded.data, str(path), loaded.sourcemap, None, unknown)
+                    report.complete = not any_null
             self._remember(path, report)
         return self._derived[key]
 
@@ -242,8 +244,9 @@ class Project:
         prev = self.previous(Path(result.file), result.year) if result.year else None
         # A build makes PDFs afterwards, in batches; validation checks their page description.
         formats = [f for f in self.formats(result.kind) if text is False or f not in BATCHED_FORMATS]
+        complete = result.report.complete and (prev is None or prev.complete)
         outputs = render_documents(result.kind, result.report.data, prev.data if prev else None, formats,
-                                   result.report.sourcemap, convert=text)
+                                   result.report.sourcemap, convert=text, complete=complete)
         rendered: dict[str, str | bytes] = {}
         for fmt in formats:
             out = outputs[fmt]

@@ -40,6 +40,9 @@ class Report:
     # the checks they kept from running are listed once (check/unknown_figures.py)
     unknown: set = field(default_factory=set, repr=False)
     skipped: list = field(default_factory=list, repr=False)
+    # No null anywhere in the data it was derived from, hence none in its own (a derived
+    # figure is null only over an unknown one): set by the caller that looked.
+    complete: bool = field(default=False, repr=False)
 
     def sources(self, path: tuple) -> list[tuple]:
         """The typed figures a derived one was computed from (itself when it was typed)."""

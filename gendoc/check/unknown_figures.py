@@ -49,7 +49,14 @@ def may_be_unknown(index, path: tuple) -> bool:
 
 def unknown_values(index, data: Any) -> list[tuple]:
     """The null values the schema allows (others are the schema check's to report)."""
-    return [p for p in null_paths(data) if may_be_unknown(index, p)]
+    return null_and_unknown(index, data)[1]
+
+
+def null_and_unknown(index, data: Any) -> tuple[bool, list[tuple]]:
+    """Whether the data holds any null at all, and the nulls the schema allows (figures not
+    known yet): a report with no null at all is rendered without looking for one again."""
+    nulls = list(null_paths(data))
+    return bool(nulls), [p for p in nulls if may_be_unknown(index, p)]
 
 
 def _place(index, data: dict, path: tuple) -> str:

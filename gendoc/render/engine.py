@@ -276,12 +276,15 @@ def render_document(kind, data: dict, prev: dict | None, fmt: str, sourcemap,
 
 
 def render_documents(kind, data: dict, prev: dict | None, formats: list[str], sourcemap,
-                     source_text: str | None = None, *, convert: bool = True) -> dict[str, Rendered]:
+                     source_text: str | None = None, *, convert: bool = True,
+                     complete: bool = False) -> dict[str, Rendered]:
     """Several formats of one report; the narrative is rendered against the figures once.
 
     `convert=False` (validation) leaves the rendered narratives as they are instead of
     converting their Markdown for each format: that step cannot fail, and it is the costly
     part of a first render (markdown-it's import), so the findings are the same either way.
+    `complete`: the caller knows that neither report holds a figure not known yet (the
+    rules engine's `Report.unknown` is empty for both), so no walk looks for one.
 
     Text formats give `str`, the paged ones (docx, pdf: gendoc.render.paged) `bytes`, drawn
     from the HTML page's structure and the same table grids."""
@@ -298,8 +301,10 @@ def render_documents(kind, data: dict, prev: dict | None, formats: list[str], so
     if not wanted:
         return out
     # A draft's figures not known yet print as "—" (render/unknown.py).
-    data, unknown_cells = with_unknowns(data)
-    prev = with_unknowns(prev)[0] if prev is not None else None
+    unknown_cells = False
+    if not complete:
+        data, unknown_cells = with_unknowns(data)
+        prev = with_unknowns(prev)[0] if prev is not None else None
     draft = {"draft": data.get("status") == "draft", "unknown_cells": unknown_cells, "unknown_legend": LEGEND}
     paged = [fmt for fmt in wanted if fmt in PAGED_FORMATS]
     texts_wanted = [fmt for fmt in wanted if fmt in FORMATS]
