@@ -58,6 +58,7 @@ from gendoc.render.narrative_limits import (
 from gendoc.load.invisible_chars import InvisibleCharacter, invisible_in
 from gendoc.kind.labels import format_path, narrative_paths
 from gendoc.render.markup import md_cell, narrative_output, neutralize_html, oneline, unsafe_links_inert  # noqa: F401
+from gendoc.render import narrative_skeleton
 from gendoc.render.template_errors import classify, template_frames, template_line
 from gendoc.render.unknown_cells import LEGEND, MARK, UNKNOWN, with_unknowns
 from gendoc.render.table_grid import Grid, GridError, build_grid, fill_slots, shape_grid, split_slots
@@ -255,7 +256,9 @@ def _compile_narrative(text: str):
                 close = difflib.get_close_matches(node.name, list(known), n=1)
                 hint = f"，是否应为「{close[0]}」？" if close else ""
                 raise TemplateSyntaxError(f"未知的{kind}「{node.name}」{hint}", node.lineno)
-        template = env.from_string(tree)
+        # Compiled once per skeleton (tags and expressions without the wording), shared by
+        # every narrative that differs from it only in its text (render/narrative_skeleton.py).
+        template = narrative_skeleton.compile_narrative(env, tree, text)
         if len(_NARRATIVE_CACHE) >= _NARRATIVE_CACHE_MAX:
             _NARRATIVE_CACHE.clear()
         _NARRATIVE_CACHE[text] = template
@@ -458,6 +461,7 @@ def clear_caches() -> None:
     global _NARRATIVE_ENV
     _LAYOUT_ENVS.clear()
     _NARRATIVE_CACHE.clear()
+    narrative_skeleton.clear()
     _NARRATIVE_ENV = None
     _TABLE_TEXT.clear()
 
