@@ -72,8 +72,21 @@ def _figures(data: dict, rng: random.Random, carried: dict | None) -> None:
             row["in_force"] -= row["repealed"]
 
 
-def generate(out: Path, count: int, years_per_agency: int = 5, seed: int = 2026) -> Path:
-    """A project folder with `count` reports under out/reports (schemas/templates copied)."""
+def _reword(kind, data: dict, agency: int) -> None:
+    """Give every templated narrative its own wording (the placeholders stay), as agencies
+    write their own prose: each then has a text no other report has."""
+    from gendoc.kind.labels import narrative_paths
+    from gendoc.plaindata import get_path
+
+    for path in list(narrative_paths(kind.index, data)):
+        text = get_path(data, path)
+        if "{{" in text and "。" in text:
+            get_path(data, path[:-1])[path[-1]] = text.replace("。", f"（第{agency}局{data['year']}年的表述）。", 1)
+
+
+def generate(out: Path, count: int, years_per_agency: int = 5, seed: int = 2026, own_wording: bool = False) -> Path:
+    """A project folder with `count` reports under out/reports (schemas/templates copied).
+    `own_wording`: every report's templated prose worded its own way (`_reword`)."""
     if out.exists():
         shutil.rmtree(out)
     for name in ("schemas", "templates"):
@@ -100,6 +113,8 @@ def generate(out: Path, count: int, years_per_agency: int = 5, seed: int = 2026)
             data["published"] = f"{year + 1}-01-{rng.randint(10, 31):02d}"
             data["agency"]["name"] = f"基准测试第{agency}局（合成数据）"
             _figures(data, rng, carried)
+            if own_wording:
+                _reword(kind, data, agency)
             if last_in_force and "in_force" in data["table2"]["art20_1"]["normative"]:
                 for key, row in data["table2"]["art20_1"].items():
                     row["in_force"] = last_in_force[key] + row["issued"] - row["repealed"]
