@@ -127,6 +127,8 @@ class _Pages:
             autoescape=True, undefined=StrictUndefined, trim_blocks=True, lstrip_blocks=True,
             keep_trailing_newline=True, bytecode_cache=bytecode_cache(templates_dir.parent))
         self.grid_table = getattr(self.env.get_template("tables.html.j2").module, "grid_table")
+        for name in ("year.html.j2", "agency.html.j2"):  # loaded here, before renderers fork
+            self.env.get_template(name)
         self.years_table = {base: _years_table(overview, base) for base in ("", "../")}
         self.year_views = {v.year: v for v in overview.years}
         self.agency_views = {v.agency: v for v in overview.agencies}
@@ -267,8 +269,11 @@ def _planned_pages(summaries: list, kinds, templates_dir: Path, out_dir: Path,
     return out
 
 
-# Below this many pages to render, starting processes costs more than it saves.
+# Below this much work, starting processes costs more than it saves: 48 agency pages' worth.
+# A year page (and the landing page) lists every agency, a row costing about a tenth of an
+# agency page: at 250 agencies one year page weighs as much as 25 agency pages.
 PARALLEL_PAGES = 48
+YEAR_ROWS_PER_PAGE = 10
 _TO_RENDER: list[tuple[str, Path, Callable[..., str]]] = []  # what forked renderers inherit
 
 
@@ -285,10 +290,11 @@ def _render_and_write(share: int, shares: int) -> list[tuple[str, Diagnostic | N
     return done
 
 
-def _render_all(jobs: int) -> list[tuple[str, Diagnostic | None]]:
+def _render_all(jobs: int, weight: float) -> list[tuple[str, Diagnostic | None]]:
     """Every page of `_TO_RENDER`, on `jobs` cores: forked processes inherit the overview
-    already worked out (nothing is pickled but the findings), this one renders a share too."""
-    if jobs <= 1 or len(_TO_RENDER) < PARALLEL_PAGES or not hasattr(os, "fork"):
+    already worked out (nothing is pickled but the findings), this one renders a share too.
+    `weight`: the work, in agency pages (`_weight`)."""
+    if jobs <= 1 or weight < PARALLEL_PAGES or not hasattr(os, "fork"):
         return _render_and_write(0, 1)
     import multiprocessing
     from concurrent.futures import ProcessPoolExecutor
@@ -303,6 +309,14 @@ def _render_all(jobs: int) -> list[tuple[str, Diagnostic | None]]:
             except BrokenProcessPool:  # a renderer was killed: its pages are rendered here
                 done += _render_and_write(share, jobs)
     return done
+
+
+def _weight(to_render: list[str], planned: list) -> float:
+    """The work of rendering these pages, in agency pages: a year page or the landing page
+    lists every agency (after one agency's name changed, every year page is rendered again)."""
+    agencies = sum(1 for rel, _, _ in planned if rel.endswith("/index.html"))
+    lists = sum(1 for rel in to_render if "/" not in rel and rel.endswith(".html"))
+    return len(to_render) - lists + lists * max(1.0, agencies / YEAR_ROWS_PER_PAGE)
 
 
 def write_overview(summaries: list, kinds, templates_dir: Path, out_dir: Path, jobs: int = 1) -> list[Diagnostic]:
@@ -321,7 +335,7 @@ def write_overview(summaries: list, kinds, templates_dir: Path, out_dir: Path, j
     pages = {rel: digest for rel, digest, _ in planned}
     _TO_RENDER[:] = [(rel, out_dir / rel, render) for rel, _, render in planned if render is not None]
     try:
-        done = _render_all(jobs)
+        done = _render_all(jobs, _weight([rel for rel, _, _ in _TO_RENDER], planned))
     finally:
         _TO_RENDER.clear()
     problems = []
