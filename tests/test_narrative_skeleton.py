@@ -63,6 +63,10 @@ TRICKY = [
     "{# 注释 #}正文{{ year }}\n\n第二段\n",
     "{% if year > 2000 %}是\n{% else %}否{% endif %}",
     "{{ '字面' ~ year }}和{{ \"x\" }}",
+    "{% block b %}块{{ year }}{% endblock %}尾",
+    "{% macro m() %}[{{ caller() }}]{% endmacro %}{% call m() %}调用{{ year }}{% endcall %}",
+    "{% with n = year %}有{{ n }}{% endwith %}无",
+    "{% for i in [1, 2] %}{% if loop.first %}首{% else %}次{% endif %}{{ loop.index }}{% endfor %}",
 ]
 
 
