@@ -9,7 +9,7 @@ PY     := $(VENV)/bin/python
 STAMP  := $(VENV)/.installed-stamp
 OUT    ?= build
 
-.PHONY: build test test-slow check clean golden golden-pages distclean fuzz bench mutation bytecode
+.PHONY: build test test-slow check clean golden golden-pages distclean fuzz bench bench-peers mutation bytecode
 
 # gendoc's own modules byte-compiled (only what changed; ~0.1 s when nothing did). Python
 # does this itself on first import — unless PYTHONDONTWRITEBYTECODE is set, as it is on some
@@ -55,6 +55,10 @@ fuzz: $(STAMP)
 ## bench: synthetic projects of 1,000 and 10,000 reports; prints the timing table
 bench: bytecode
 	$(PY) -m bench.run
+
+## bench-peers: gendoc side by side with Hugo, a straightforward Python script and the disk floor (1,000 reports; needs Debian's hugo, installed when run as root)
+bench-peers: bytecode
+	$(PY) -m bench.peers
 
 ## golden-pages: regenerate tests/golden/pages/ (the seed's printed pages; needs LibreOffice and poppler)
 golden-pages: $(STAMP)
