@@ -18,7 +18,8 @@ one report, each peer's tables must hold gendoc's figures in the same cells. Eve
 writes into a folder never used before — on a file system without a journal, creating files
 right after deleting thousands is slower (docs/performance.md) — and everything is deleted
 at the end. Prints one Markdown table: median and best seconds, and gendoc's median divided
-by the tool's.
+by the tool's (gendoc's target: ≤ 0.4 × Hugo's time), and every run's time — the machine
+may be shared, and the spread shows how much that weighed.
 """
 from __future__ import annotations
 
@@ -134,10 +135,11 @@ def check_pages(project: Path, outputs: dict[str, Path], count: int) -> list[str
 
 def table(found: list[Tool]) -> list[str]:
     gendoc = statistics.median(found[0].times)
-    lines = ["| tool | what it does | median | best | gendoc ÷ tool |", "|---|---|---|---|---|"]
+    lines = ["| tool | what it does | median | best | gendoc ÷ tool | every run, in order |", "|---|---|---|---|---|---|"]
     for tool in found:
         median = statistics.median(tool.times)
-        lines.append(f"| {tool.name} | {tool.what} | {median:.2f} s | {min(tool.times):.2f} s | {gendoc / median:.2f} |")
+        runs = " ".join(f"{t:.1f}" for t in tool.times)
+        lines.append(f"| {tool.name} | {tool.what} | {median:.2f} s | {min(tool.times):.2f} s | {gendoc / median:.2f} | {runs} |")
     return lines
 
 
