@@ -53,6 +53,25 @@ def test_every_narrative_of_the_reports_renders_as_its_own_template(text, contex
     assert engine._compile_narrative(text).render(context) == _own_template(text).render(context)
 
 
+@pytest.mark.parametrize("text, context", [(t, c) for _, t, c in NARRATIVES if "。" in t],
+                         ids=[f"{Path(f).parent.name}-{Path(f).stem}-{i}" for i, (f, t, _) in enumerate(NARRATIVES) if "。" in t])
+def test_a_reworded_narrative_found_by_its_tokens_renders_as_its_own_template(text, context):
+    """The second narrative of a skeleton is found from the lexer's tokens, without a parse:
+    its own texts go where the first one's went."""
+    from unittest import mock
+
+    first = engine._compile_narrative(text)
+    reworded = text.replace("。", f"（另一种说法，{len(text)}）。", 1)
+    env = engine._narrative_env()
+    with mock.patch.object(env, "parse", side_effect=AssertionError("parsed: not found by its tokens")):
+        second = engine._compile_narrative(reworded)
+    assert second.render(context) == _own_template(reworded).render(context)
+    assert isinstance(second, narrative_skeleton.Narrative) and second.template is first.template
+    # a line more before the tags: another skeleton (its failures name their own lines)
+    moved = text.replace("。", f"。\n另起一行{len(text)}。", 1)
+    assert engine._compile_narrative(moved).render(context) == _own_template(moved).render(context)
+
+
 TRICKY = [
     "甲{{- year -}}乙\n  {{ year }}  丙",
     "{% raw %}{{ year }} 原样{% endraw %}后{{ year }}",
@@ -74,6 +93,9 @@ TRICKY = [
 def test_whitespace_control_raw_blocks_macros_and_loops_render_as_before(text):
     context = {"year": 2024}
     assert engine._compile_narrative(text).render(context) == _own_template(text).render(context)
+    # and reworded (found by its tokens): every text piece gets other words
+    reworded = text.replace("文字", "别的文字").replace("段", "一段").replace("完", "结束").replace("尾", "末尾")
+    assert engine._compile_narrative(reworded).render(context) == _own_template(reworded).render(context)
 
 
 def test_narratives_worded_differently_share_one_compiled_skeleton():

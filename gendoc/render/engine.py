@@ -245,24 +245,25 @@ def _narrative_env() -> _NarrativeEnvironment:
 def _compile_narrative(text: str):
     template = _NARRATIVE_CACHE.get(text)
     if template is None:
-        env = _narrative_env()
-        tree = env.parse(text)
-        # Jinja looks filters up only when a line runs, so a misspelled filter inside
-        # {% if prev %} would pass unnoticed in a first-year report: check them all now.
-        for node in tree.find_all((nodes.Filter, nodes.Test)):
-            known = env.filters if isinstance(node, nodes.Filter) else env.tests
-            if node.name not in known:
-                kind = "过滤器" if isinstance(node, nodes.Filter) else "测试"
-                close = difflib.get_close_matches(node.name, list(known), n=1)
-                hint = f"，是否应为「{close[0]}」？" if close else ""
-                raise TemplateSyntaxError(f"未知的{kind}「{node.name}」{hint}", node.lineno)
         # Compiled once per skeleton (tags and expressions without the wording), shared by
         # every narrative that differs from it only in its text (render/narrative_skeleton.py).
-        template = narrative_skeleton.compile_narrative(env, tree, text)
+        template = narrative_skeleton.compile_narrative(_narrative_env(), text, _known_filters_only)
         if len(_NARRATIVE_CACHE) >= _NARRATIVE_CACHE_MAX:
             _NARRATIVE_CACHE.clear()
         _NARRATIVE_CACHE[text] = template
     return template
+
+
+def _known_filters_only(env, tree) -> None:
+    """Jinja looks filters up only when a line runs, so a misspelled filter inside
+    {% if prev %} would pass unnoticed in a first-year report: check them all now."""
+    for node in tree.find_all((nodes.Filter, nodes.Test)):
+        known = env.filters if isinstance(node, nodes.Filter) else env.tests
+        if node.name not in known:
+            kind = "过滤器" if isinstance(node, nodes.Filter) else "测试"
+            close = difflib.get_close_matches(node.name, list(known), n=1)
+            hint = f"，是否应为「{close[0]}」？" if close else ""
+            raise TemplateSyntaxError(f"未知的{kind}「{node.name}」{hint}", node.lineno)
 
 
 # -- the stage -------------------------------------------------------------------------------
