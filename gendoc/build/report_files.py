@@ -138,22 +138,40 @@ class Claims:
 
     def __init__(self, root: Path, extra: Iterable[Path] = ()):
         self.root = root
-        self._by_identity: dict[tuple[str, int | None], dict[str, Path | str]] = {}
-        walked: list[Path | str] = [p for p in _regular_files(str(root / "reports")) if is_report_name(p)]
-        walked += [p for p in extra if is_report_name(p) and os.path.isfile(p)]
-        for path in walked:
-            key = source_key(root, path)
-            if key.startswith("reports/"):
-                agency = os.path.basename(os.path.dirname(path))
-                year = int(os.path.splitext(os.path.basename(path))[0])
-                self._by_identity.setdefault((agency, year), {}).setdefault(key, path)
+        # Grouped by the (agency, year) of the names alone; the real paths of a group are
+        # worked out when a file of it is first asked about (`validate` of one file in a
+        # project of ten thousand asks about one).
+        self._paths: dict[tuple[str, int], list[Path | str]] = {}
+        self._named = dict.fromkeys(str(p) for p in extra)  # given, not walked: is each really a file?
+        for path in (*_regular_files(str(root / "reports")), *self._named):
+            if is_report_name(path):
+                self._paths.setdefault(_identity(path), []).append(path)
+        self._claimants: dict[tuple[str, int], dict[str, Path | str]] = {}
 
     def rivals(self, path: Path) -> list[Path]:
         """The other files that map to the outputs of `path` (empty when it is alone)."""
         agency, year = report_identity(path)
-        group = self._by_identity.get((agency, year), {}) if year is not None else {}
+        group = self._group((agency, year)) if year is not None else {}
         own = source_key(self.root, path)
         return [relative_to_cwd(Path(p)) for key, p in sorted(group.items()) if key != own] if own in group else []
+
+    def _group(self, identity: tuple[str, int]) -> dict[str, Path | str]:
+        """The files under the project's reports folder that claim `identity`, by real path."""
+        group = self._claimants.get(identity)
+        if group is None:
+            group = self._claimants[identity] = {}
+            for path in self._paths.get(identity, ()):
+                if str(path) in self._named and not os.path.isfile(path):
+                    continue
+                key = source_key(self.root, path)
+                if key.startswith("reports/"):
+                    group.setdefault(key, path)
+        return group
+
+
+def _identity(path: Path | str) -> tuple[str, int]:
+    """(agency, year) of a file named like a report, from its name and folder's name alone."""
+    return os.path.basename(os.path.dirname(path)), int(os.path.splitext(os.path.basename(path))[0])
 
 
 def collision(path: Path, rivals: list[Path]) -> Diagnostic:
