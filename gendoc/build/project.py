@@ -88,8 +88,12 @@ class Project:
         """Report files named on the command line (default: every reports/**/<year>.yaml),
         and findings about what was left out. Afterwards `check` refuses a file that shares
         its outputs with another (`gendoc.build.report_files`)."""
+        targets = list(targets)
         files, problems = discover(self.root, targets)
-        self._claims = Claims(self.root, files)
+        # Files named one by one (`validate a/2020.yaml`): only files of their years can be
+        # their rivals, so the walk keys no other.
+        named = all(os.path.isfile(t) for t in targets) if targets else False
+        self._claims = Claims(self.root, files, {f.stem for f in files} if named else None)
         return files, problems
 
     def rivals(self, path: Path) -> list[Path]:
