@@ -482,3 +482,25 @@ def test_gendoc_uses_no_private_jinja_attribute():
             if isinstance(node, ast.Attribute) and node.attr in private:
                 used.append(f"{path.relative_to(ROOT)}:{node.lineno}: {node.attr}")
     assert used == []
+
+
+@pytest.mark.parametrize("fmt", ["html", "md"])
+def test_a_layout_template_receives_the_data_and_exactly_the_layout_names(kind, monkeypatch, fmt):
+    """`gendoc kind check` accepts in a layout template the report's top-level keys and
+    LAYOUT_NAMES: the names the renderer really hands over must be those, no more, no fewer."""
+    from gendoc.load.yaml_loader import load_file
+    from gendoc.render import engine
+
+    data = load_file(ROOT / "reports" / "zhifu-drc" / "2020.yaml").data
+    received: dict = {}
+
+    class Spy:
+        def render(self, context):
+            received.update(context)
+            return ""
+
+    env = engine._layout_env(kind, fmt)
+    monkeypatch.setattr(env, "get_template", lambda name: Spy())
+    engine._render_layout(kind, data, None, fmt, "reports/zhifu-drc/2020.yaml")
+    assert set(received) - set(data) == set(engine.LAYOUT_NAMES)
+    assert all(received[key] is data[key] for key in data if key not in engine.LAYOUT_NAMES)

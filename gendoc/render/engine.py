@@ -65,7 +65,8 @@ from gendoc.render.table_grid import Grid, GridError, build_grid, fill_slots, sh
 
 FORMATS = ("html", "md")
 # What a layout template receives besides the report's top-level keys (see _render_layout;
-# `gendoc kind check` refuses a template that reads any other name).
+# `gendoc kind check` refuses a template that reads any other name). A test renders through
+# a spy template and checks these are exactly the names handed over.
 LAYOUT_NAMES = ("report", "prev", "kind", "grid", "label", "filled_table", "draft", "unknown_cells",
                 "unknown_legend", "presentation", "heading")
 NARRATIVE_TEMPLATE_NAME = "<template>"  # what Jinja calls a template made from a string
