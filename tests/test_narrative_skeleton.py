@@ -124,3 +124,31 @@ def test_a_failure_names_the_line_of_its_own_narrative():
 def test_a_narrative_naming_the_piece_variables_is_compiled_whole():
     text = "{{ _gendoc_text_0 }}"
     assert not isinstance(engine._compile_narrative(text), narrative_skeleton.Narrative)
+
+
+def test_random_narratives_and_their_rewordings_render_as_their_own_templates():
+    """Narratives put together at random from texts, line breaks, whitespace control,
+    comments, raw blocks, conditions and loops: each, and a rewording of it found by its
+    tokens, renders as its own template would (or fails with the same kind of error)."""
+    import random
+
+    texts = ["本局", "收到申请", "件。", " ", "\n", "\n\n", "  \n  ", "，同比", "。\n"]
+    tags = ["{{ year }}", "{{- year }}", "{{ year -}}", "{{- year -}}", "{# 注 #}", "{#- 注 -#}",
+            "{% if year > 2020 %}多{% else %}少{% endif %}", "{%- if year %} 有 {%- endif %}",
+            "{% for i in [1, 2] %}{{ i }}、{% endfor %}", "{% raw %}{{ 原样 }}{% endraw %}",
+            "{{ missing }}", "{{ year | pct(10) }}"]
+    rng = random.Random(11)
+    context = {"year": 2024}
+
+    def outcome(compiled):
+        try:
+            return compiled.render(context)
+        except Exception as exc:  # the same failure either way
+            return type(exc).__name__
+
+    for n in range(300):
+        parts = [rng.choice(texts if rng.random() < 0.55 else tags) for _ in range(rng.randint(1, 9))]
+        text = "".join(parts) + f"第{n}篇"
+        assert outcome(engine._compile_narrative(text)) == outcome(_own_template(text)), text
+        reworded = "".join(p.replace("本局", "我单位").replace("收到申请", "共受理") for p in parts) + f"第{n}篇改"
+        assert outcome(engine._compile_narrative(reworded)) == outcome(_own_template(reworded)), reworded
