@@ -21,6 +21,7 @@ tests/test_narrative_skeleton.py renders every narrative of the project's report
 """
 from __future__ import annotations
 
+import re
 from typing import Callable, Iterator
 
 from jinja2 import Environment, Template, TemplateSyntaxError, nodes
@@ -85,7 +86,7 @@ def _tokens(env: Environment, text: str) -> tuple[tuple, list[str]]:
     empty — those the parser makes into `TemplateData` — in order)."""
     parts: list[tuple] = []
     texts: list[str] = []
-    normalize = env.lexer._normalize_newlines  # what the token stream does to a text
+    normalize = getattr(env.lexer, "_normalize_newlines", None) or _newlines(env)  # as the token stream does
     for line, kind, value in env.lexer.tokeniter(text, None):
         if kind == "data":
             value = normalize(value)
@@ -95,6 +96,14 @@ def _tokens(env: Environment, text: str) -> tuple[tuple, list[str]]:
         else:
             parts.append((line, kind, value))
     return tuple(parts), texts
+
+
+def _newlines(env: Environment) -> Callable[[str], str]:
+    """Line breaks as Jinja's token stream writes them in a text (its own helper is private)."""
+    return lambda text: _LINE_BREAK.sub(env.newline_sequence, text)
+
+
+_LINE_BREAK = re.compile(r"\r\n|\r|\n")
 
 
 def _lift(tree: nodes.Template) -> dict[str, str]:
