@@ -64,7 +64,8 @@ def unsafe_links_inert(markdown: str) -> str:
     return markdown
 
 
-_UNSAFE_SCHEME = re.compile(r"(?:javascript|vbscript|data|file):", re.IGNORECASE)
+_UNSAFE_SCHEMES = "javascript|vbscript|data|file"  # the schemes a link may not use (they run code)
+_UNSAFE_SCHEME = re.compile(rf"(?:{_UNSAFE_SCHEMES}):", re.IGNORECASE)
 _INVISIBLE_IN_URL = re.compile(r"[\x00-\x20\\\x7f]")  # browsers drop tabs and line breaks inside a scheme
 
 
@@ -77,7 +78,7 @@ def _unsafe_url(url: str) -> bool:
 
 # A scheme's name just before a colon, as `_UNSAFE_SCHEME` reads it (case-blind, letters
 # that fold into ASCII ones included); the longest name has 10 letters.
-_SCHEME_AT_END = re.compile(r"(?:javascript|vbscript|data|file)\Z", re.IGNORECASE)
+_SCHEME_AT_END = re.compile(rf"(?:{_UNSAFE_SCHEMES})\Z", re.IGNORECASE)
 
 
 def _could_hide_scheme(markdown: str) -> bool:
