@@ -24,15 +24,16 @@ _YEAR_NAME = re.compile(r"[0-9]{4}")  # ASCII digits only: `２０２０` and `2
 _LOOKS_LIKE_REPORT = re.compile(r"\.ya?ml(\.|$)", re.IGNORECASE)
 
 
-def report_identity(path: Path) -> tuple[str, int | None]:
-    """reports/<agency>/<year>.yaml → (agency, year); year None when the name is not one."""
-    stem = path.stem
-    return path.parent.name, int(stem) if _YEAR_NAME.fullmatch(stem) else None
+def report_identity(path: Path | str) -> tuple[str, int | None]:
+    """reports/<agency>/<year>.yaml → (agency, year); year None when the name is not one.
+    From the names alone, as Path.parent.name and Path.stem give them (a walk of thousands
+    of files makes no Path per file)."""
+    stem = os.path.splitext(os.path.basename(path))[0]
+    return os.path.basename(os.path.dirname(path)), int(stem) if _YEAR_NAME.fullmatch(stem) else None
 
 
 def is_report_name(path: Path | str) -> bool:
-    stem, suffix = os.path.splitext(os.path.basename(path))  # as Path.stem and Path.suffix
-    return suffix in REPORT_SUFFIXES and _YEAR_NAME.fullmatch(stem) is not None
+    return os.path.splitext(path)[1] in REPORT_SUFFIXES and report_identity(path)[1] is not None
 
 
 def _skipped_name(path: Path | str) -> bool:
@@ -143,15 +144,15 @@ class Claims:
         # Grouped by the (agency, year) of the names alone; the real paths of a group are
         # worked out when a file of it is first asked about (`validate` of one file in a
         # project of ten thousand asks about one).
-        self._paths: dict[tuple[str, int], list[Path | str]] = {}
+        self._paths: dict[tuple[str, int | None], list[Path | str]] = {}
         self._named = dict.fromkeys(str(p) for p in extra)  # given, not walked: is each really a file?
         walked = _regular_files(str(root / "reports"))
         if only_years is not None:
             walked = (p for p in walked if os.path.splitext(os.path.basename(p))[0] in only_years)
         for path in (*walked, *self._named):
             if is_report_name(path):
-                self._paths.setdefault(_identity(path), []).append(path)
-        self._claimants: dict[tuple[str, int], dict[str, Path | str]] = {}
+                self._paths.setdefault(report_identity(path), []).append(path)
+        self._claimants: dict[tuple[str, int | None], dict[str, Path | str]] = {}
 
     def rivals(self, path: Path) -> list[Path]:
         """The other files that map to the outputs of `path` (empty when it is alone)."""
@@ -160,7 +161,7 @@ class Claims:
         own = source_key(self.root, path)
         return [relative_to_cwd(Path(p)) for key, p in sorted(group.items()) if key != own] if own in group else []
 
-    def _group(self, identity: tuple[str, int]) -> dict[str, Path | str]:
+    def _group(self, identity: tuple[str, int | None]) -> dict[str, Path | str]:
         """The files under the project's reports folder that claim `identity`, by real path."""
         group = self._claimants.get(identity)
         if group is None:
@@ -172,11 +173,6 @@ class Claims:
                 if key.startswith("reports/"):
                     group.setdefault(key, path)
         return group
-
-
-def _identity(path: Path | str) -> tuple[str, int]:
-    """(agency, year) of a file named like a report, from its name and folder's name alone."""
-    return os.path.basename(os.path.dirname(path)), int(os.path.splitext(os.path.basename(path))[0])
 
 
 def collision(path: Path, rivals: list[Path]) -> Diagnostic:
