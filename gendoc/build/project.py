@@ -93,7 +93,10 @@ class Project:
         # Files named one by one (`validate a/2020.yaml`): only files of their years can be
         # their rivals, so the walk keys no other.
         named = all(os.path.isfile(t) for t in targets) if targets else False
-        self._claims = Claims(self.root, files, {f.stem for f in files} if named else None)
+        if targets:
+            self._claims = Claims(self.root, files, {f.stem for f in files} if named else None)
+        else:  # the whole reports folder, just walked: its files are every claimant
+            self._claims = Claims(self.root, walked=files)
         return files, problems
 
     def rivals(self, path: Path) -> list[Path]:

@@ -137,16 +137,20 @@ class Claims:
     (agency, year). More than one claimant is an error for each of them. A file from
     outside the project's reports folder, named on the command line, is checked on its own."""
 
-    def __init__(self, root: Path, extra: Iterable[Path] = (), only_years: set[str] | None = None):
+    def __init__(self, root: Path, extra: Iterable[Path] = (), only_years: set[str] | None = None,
+                 walked: Iterable[Path | str] | None = None):
         """`only_years`: the years asked about (`2020`), when not every report is: a rival of
-        `a/2020.yaml` is a `2020.yaml` or `2020.yml`, whatever its folder."""
+        `a/2020.yaml` is a `2020.yaml` or `2020.yml`, whatever its folder. `walked`: every
+        report file under <root>/reports, when the caller has just found them (`discover`
+        of the whole folder), rather than walking the folder again."""
         self.root = root
         # Grouped by the (agency, year) of the names alone; the real paths of a group are
         # worked out when a file of it is first asked about (`validate` of one file in a
         # project of ten thousand asks about one).
         self._paths: dict[tuple[str, int | None], list[Path | str]] = {}
         self._named = dict.fromkeys(str(p) for p in extra)  # given, not walked: is each really a file?
-        walked = _regular_files(str(root / "reports"))
+        if walked is None:
+            walked = _regular_files(str(root / "reports"))
         if only_years is not None:
             walked = (p for p in walked if os.path.splitext(os.path.basename(p))[0] in only_years)
         for path in (*walked, *self._named):
