@@ -43,12 +43,12 @@ class Mutant:
 MUTANTS = [
     # -- the writer
     Mutant("M01", "gendoc/build/atomic_write.py",
-           "            staged.append((_stage(target, data), target))",
+           "            staged.append((stage(target, data), target))",
            "            target.parent.mkdir(parents=True, exist_ok=True)\n            target.write_bytes(data)",
            ("tests/test_safety.py",), "outputs written in place, not atomically"),
     Mutant("M02", "gendoc/build/atomic_write.py",
-           "            staged.append((_stage(target, data), target))\n        for tmp, target in staged:\n            os.replace(tmp, target)",
-           "            staged.append((_stage(target, data), target))\n            os.replace(*staged[-1])",
+           "            staged.append((stage(target, data), target))\n        for tmp, target in staged:\n            os.replace(tmp, target)",
+           "            staged.append((stage(target, data), target))\n            os.replace(*staged[-1])",
            ("tests/test_safety.py",), "a report's outputs renamed one by one as written, not as a pair"),
     Mutant("M03", "gendoc/build/atomic_write.py", "            if _holds(target, data):", "            if False:",
            ("tests/test_safety.py",), "unchanged outputs rewritten (modification times touched)"),

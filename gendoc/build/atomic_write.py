@@ -31,7 +31,7 @@ def write_together(files: dict[Path, str | bytes]) -> list[Path]:
             data = content if isinstance(content, bytes) else content.encode("utf-8")
             if _holds(target, data):
                 continue
-            staged.append((_stage(target, data), target))
+            staged.append((stage(target, data), target))
         for tmp, target in staged:
             os.replace(tmp, target)
     except BaseException:
@@ -62,7 +62,7 @@ def _holds(target: Path, data: bytes) -> bool:
     return st.st_size == len(data) and target.read_bytes() == data
 
 
-def _stage(target: Path, data: bytes) -> str:
+def stage(target: Path, data: bytes) -> str:
     """`data` in a new temporary file beside `target`; its name.
 
     Not `tempfile.mkstemp`: it makes an owner-only file that must then be chmod-ed, and its

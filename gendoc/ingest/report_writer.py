@@ -4,7 +4,6 @@ leaves a half-written file (written beside the target, then linked into place)."
 from __future__ import annotations
 
 import os
-import tempfile
 from pathlib import Path
 
 from gendoc.author.report_yaml import emit
@@ -57,14 +56,12 @@ def _annotate(text: str, imp: Imported) -> str:
 
 def write_new(target: Path, text: str) -> None:
     """Create `target` with `text`; TargetExists when it is already there."""
+    from gendoc.build.atomic_write import stage
+
     if target.exists():
         raise TargetExists(str(target))
-    target.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=target.parent)
+    tmp = stage(target, text.encode("utf-8"))  # written in full beside it, as every output is
     try:
-        with os.fdopen(fd, "wb") as handle:
-            handle.write(text.encode("utf-8"))
-        os.chmod(tmp, 0o644)
         try:
             os.link(tmp, target)  # fails if the target appeared meanwhile: never overwrite
         except FileExistsError:
