@@ -184,10 +184,9 @@ def summarise(project: Project, path: Path, out_dir: Path, fingerprint: str | No
     from gendoc.build.overview_data import report_facts
 
     content = stamp = ""
-    taken_here = fingerprint is None
-    if fingerprint is None:
-        prints = prints or Fingerprints(project)
-        fingerprint, content, stamp = prints.of(path, None)
+    taker = (prints or Fingerprints(project)) if fingerprint is None else None
+    if taker is not None:
+        fingerprint, content, stamp = taker.of(path, None)
     result = project.build(path, out_dir)
     facts: dict = {}
     if result.report is not None and result.kind is not None:
@@ -195,14 +194,14 @@ def summarise(project: Project, path: Path, out_dir: Path, fingerprint: str | No
     summary = Summary(
         file=result.file, agency=result.agency, year=result.year, key=source_key(project.root, path),
         kind_id=result.kind.id if result.kind else None, kind_title=result.kind.title if result.kind else "",
-        fingerprint=fingerprint, content=content, stamp=stamp,
+        fingerprint=fingerprint or "", content=content, stamp=stamp,
         outputs={fmt: p.relative_to(out_dir).as_posix() for fmt, p in result.outputs.items()},
         diagnostics=result.diagnostics, **facts,
     )
-    if taken_here and prints is not None and summary.kind_id is not None and fingerprint:
+    if taker is not None and summary.kind_id is not None and fingerprint:
         # Taken before the kind was known: again with it (the content hash is reused while
         # the file's stamp is the one it was read at).
-        summary.fingerprint = prints.of(path, summary.kind_id, summary)[0]
+        summary.fingerprint = taker.of(path, summary.kind_id, summary)[0]
     return summary
 
 
