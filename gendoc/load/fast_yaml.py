@@ -267,9 +267,10 @@ class _Reader:
                     if first in _PLAIN_FIRST_BAD or (first == "-" and plain[1:2] in ("", " ")):
                         raise _Unknown
                     value = scalar(plain)
-                at_value = m.start(3)
             else:
-                value, at_value = quoted, m.start(2) - 1
+                value = quoted
+            if entries is not None:  # the value's column: its first character, a quote included
+                at_value = m.start(3) if quoted is None else m.start(2) - 1
             if is_map:
                 if key in out:
                     raise _Unknown
