@@ -219,27 +219,15 @@ def _fill(text: str, bound: dict[str, str]) -> str:
 # -- derive and check -----------------------------------------------------------------------
 
 def _prepared(rule: dict, key: str, bound: dict) -> tuple[str, Node, Compiled]:
-    """The rule's expression for this binding, filled in, parsed and compiled (once per
-    process)."""
-    memo = (rule[key], key, tuple(bound.items()))  # by content: kinds can be reloaded in a process
-    found = _PREPARED.get(memo)
-    if found is None:
-        text = _fill(rule[key], bound)
-        node = _parsed(text, WANTS[key])
-        found = _PREPARED[memo] = (text, node, compiled(node))
-    return found
-
-
-_PREPARED: dict[tuple, tuple[str, Node, Compiled]] = {}
-_TARGETS: dict[tuple, tuple] = {}
+    """The rule's expression for this binding, filled in, parsed and compiled (the kind's
+    plan keeps it: once per kind and binding)."""
+    text = _fill(rule[key], bound)
+    node = _parsed(text, WANTS[key])
+    return text, node, compiled(node)
 
 
 def _prepared_target(rule: dict, bound: dict) -> tuple:
-    memo = (rule["target"], tuple(bound.items()))
-    found = _TARGETS.get(memo)
-    if found is None:
-        found = _TARGETS[memo] = _target(_fill(rule["target"], bound))
-    return found
+    return _target(_fill(rule["target"], bound))
 
 
 def _derive(ctx: RuleContext, rule: dict, step: Step) -> list[Diagnostic]:
