@@ -195,12 +195,13 @@ def _shared_digest(summaries: list, templates_dir: Path) -> str:
     return h.hexdigest()
 
 
-def _digest(shared: str, summaries: list) -> str:
-    """What a page shows of `summaries`: their fingerprints (content, kind, code), findings, outputs."""
+def _digest(shared: str, summaries: list, shown: Callable[[Any], list] | None = None) -> str:
+    """What a page shows of `summaries` (`shown` of each; by default their fingerprints —
+    content, kind, code —, findings and outputs), after `shared`."""
     h = hashlib.sha256(shared.encode())
     for s in sorted(summaries, key=lambda s: s.file):
-        h.update(json.dumps([s.file, s.fingerprint, s.status, sorted(s.outputs), s.agency_name],
-                            ensure_ascii=False).encode())
+        seen = shown(s) if shown else [s.file, s.fingerprint, s.status, sorted(s.outputs), s.agency_name]
+        h.update(json.dumps(seen, ensure_ascii=False).encode())
     return h.hexdigest()
 
 
@@ -209,10 +210,7 @@ def _years_digest(summaries: list) -> str:
     (the newest report's), the years it has reports for (the others are listed as missing)
     and each report's statuses (the table of years). A report whose figures or text change
     but not its status leaves the other years' pages as they were."""
-    h = hashlib.sha256()
-    for s in sorted(summaries, key=lambda s: s.file):
-        h.update(json.dumps([s.file, s.agency, s.year, s.agency_name, report_statuses(s)], ensure_ascii=False).encode())
-    return h.hexdigest()
+    return _digest("", summaries, lambda s: [s.file, s.agency, s.year, s.agency_name, report_statuses(s)])
 
 
 def overview_pages(summaries: list, kinds, templates_dir: Path, out_dir: Path,
