@@ -141,3 +141,82 @@ def test_outputs_on_the_command_line(tmp_path, capsys):
     assert sorted(p.name for p in (out / "zhifu-drc").glob("2020.*")) == ["2020.docx", "2020.html"]
     assert main(["build", "--root", str(root), "-o", str(out), "--outputs", "html,odt", report]) == 2
     assert "未知的输出格式「odt」" in capsys.readouterr().err
+
+
+class TestLibreOfficeRuns:
+    """How a build's PDFs are shared out between LibreOffice runs, and what each run is
+    started with — LibreOffice itself replaced by a stand-in that prints what it is asked."""
+
+    @pytest.fixture
+    def runs(self, tmp_path, monkeypatch):
+        from gendoc.render import pdf
+
+        started: list[tuple[int, dict[str, str]]] = []
+
+        def fake_run(command, env, timeout):
+            folder, count = re.fullmatch(r'macro:///GendocPdf\.Pdf\.Convert\("(.*)",(\d+)\)', command[-1]).groups()
+            for n in range(int(count)):
+                (Path(folder) / "out" / f"r{n}.pdf").write_bytes(b"%PDF-1.7 " + (Path(folder) / f"r{n}.docx").read_bytes())
+            started.append((int(count), env))
+            return 0, ""
+
+        monkeypatch.setattr(pdf, "soffice", lambda: "/usr/bin/soffice")
+        monkeypatch.setattr(pdf, "_install_macro", lambda program, profile, env: None)
+        monkeypatch.setattr(pdf, "_run", fake_run)
+        monkeypatch.delenv("GENDOC_PDF_ALLOCATOR", raising=False)
+        monkeypatch.delenv("LD_PRELOAD", raising=False)
+        return started
+
+    def convert(self, tmp_path, count: int, jobs: int = 1):
+        from gendoc.render import pdf
+        from gendoc.render.paged import load_layout
+
+        root = Path(__file__).resolve().parent.parent
+        pairs = []
+        for n in range(count):
+            docx = tmp_path / "in" / f"a{n}" / "2020.docx"
+            docx.parent.mkdir(parents=True)
+            docx.write_bytes(f"report {n}".encode())
+            pairs.append((docx, tmp_path / "out" / f"a{n}.pdf"))
+        written: dict[Path, bytes] = {}
+        results = pdf.convert(pairs, load_layout(root / "templates" / "common" / "gongwen.yaml"), tmp_path / "cache",
+                              lambda target, data: written.__setitem__(target, data), jobs=jobs)
+        assert results == {target: None for _, target in pairs}
+        assert all(written[target] == b"%PDF-1.7 report " + str(n).encode() for n, (_, target) in enumerate(pairs))
+
+    def test_a_fast_allocator_is_preloaded_into_libreoffice_and_runs_print_96_files(self, tmp_path, monkeypatch, runs):
+        import ctypes.util
+
+        monkeypatch.setattr(ctypes.util, "find_library",
+                            lambda name: "libjemalloc.so.2" if name == "jemalloc" else None)
+        monkeypatch.setenv("LD_PRELOAD", "libkeep.so")
+        self.convert(tmp_path, 200)
+        assert [count for count, _ in runs] == [96, 96, 8]
+        assert {env["LD_PRELOAD"] for _, env in runs} == {"libjemalloc.so.2 libkeep.so"}
+        assert all(env["SAL_USE_VCLPLUGIN"] == "svp" and env["FONTCONFIG_FILE"].endswith(".conf") for _, env in runs)
+
+    def test_with_glibc_malloc_runs_print_48_files(self, tmp_path, monkeypatch, runs):
+        import ctypes.util
+
+        monkeypatch.setattr(ctypes.util, "find_library", lambda name: None)
+        self.convert(tmp_path, 100)
+        assert [count for count, _ in runs] == [48, 48, 4]
+        assert all("LD_PRELOAD" not in env for _, env in runs)
+
+    def test_gendoc_pdf_allocator_system_keeps_glibc_malloc(self, tmp_path, monkeypatch, runs):
+        import ctypes.util
+
+        monkeypatch.setattr(ctypes.util, "find_library", lambda name: f"lib{name}.so")
+        monkeypatch.setenv("GENDOC_PDF_ALLOCATOR", "system")
+        self.convert(tmp_path, 10)
+        assert [count for count, _ in runs] == [10]
+        assert "LD_PRELOAD" not in runs[0][1]
+
+    def test_tcmalloc_is_chosen_before_jemalloc(self, monkeypatch):
+        import ctypes.util
+
+        from gendoc.render import pdf
+
+        monkeypatch.delenv("GENDOC_PDF_ALLOCATOR", raising=False)
+        monkeypatch.setattr(ctypes.util, "find_library", lambda name: f"lib{name}.so.9")
+        assert pdf.fast_allocator() == "libtcmalloc_minimal.so.9"
