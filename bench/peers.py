@@ -5,8 +5,9 @@ One synthetic project (bench/generate.py, as `make bench` makes them) of N repor
 
 - gendoc: `gendoc build --outputs html,md` (validation, rules, HTML and Markdown), its cache
   of parsed data removed before each run — a fresh clone's first build;
-- Hugo (0.111, Debian's `hugo`): one HTML page per report from the same report files, with
-  the same title, prose and tables, and no validation (bench/peers_hugo.py);
+- Hugo (0.111, Debian's `hugo`): an HTML and a Markdown page per report from the same report
+  files, with the same title, prose and tables as gendoc's, and no validation
+  (bench/peers_hugo.py);
 - the straightforward Python script (bench/peers_naive.py): PyYAML's C loader, jsonschema,
   Jinja, markdown-it-py — in one process, on every core, and on every core with each distinct
   narrative compiled once;
@@ -14,7 +15,8 @@ One synthetic project (bench/generate.py, as `make bench` makes them) of N repor
 
 Every figure is the wall time of a whole process. The tools take turns (round robin) for R
 rounds (GENDOC_PEERS_ROUNDS, default 5) after one untimed round whose pages are checked: for
-one report, each peer's tables must hold gendoc's figures in the same cells. Every run
+one report, the tables of each page a peer writes (HTML; Hugo's Markdown too) must hold
+gendoc's figures in the same cells of the same page format. Every run
 writes into a folder never used before — on a file system without a journal, creating files
 right after deleting thousands is slower (docs/performance.md) — and everything is deleted
 at the end. Prints one Markdown table: median and best seconds, and gendoc's median divided
@@ -71,8 +73,9 @@ def floor(project: Path, sizes: Path, out: Path) -> None:
 
 class Tool:
     def __init__(self, name: str, what: str, command: Callable[[Path], list[str]], cwd: Path,
-                 before: Callable[[], None] | None = None):
+                 before: Callable[[], None] | None = None, formats: tuple[str, ...] = ("html",)):
         self.name, self.what, self.command, self.cwd, self.before = name, what, command, cwd, before
+        self.formats = formats  # the page formats it writes for every report: each is checked
         self.times: list[float] = []
 
     def run(self, out: Path) -> float:
@@ -93,13 +96,13 @@ def tools(work: Path, project: Path, hugo: str | None) -> list[Tool]:
     naive = [sys.executable, str(NAIVE), str(project)]
     found = [Tool("gendoc", "`gendoc build --outputs html,md`: validation, rules, HTML + Markdown",
                   lambda out: [sys.executable, "-m", "gendoc", "build", "-o", str(out), "--outputs", "html,md"], project,
-                  before=lambda: shutil.rmtree(project / ".gendoc-cache", ignore_errors=True))]
+                  before=lambda: shutil.rmtree(project / ".gendoc-cache", ignore_errors=True), formats=("html", "md"))]
     if hugo:
         site = work / "site"
         make_site(project, site)
-        found.append(Tool("Hugo", "HTML pages from the same files, no validation",
+        found.append(Tool("Hugo", "HTML + Markdown pages from the same files, no validation",
                           lambda out: [hugo, "--quiet", "-s", str(site), "-d", str(out), "--cacheDir", str(out.with_name(out.name + "-cache"))],
-                          site))
+                          site, formats=("html", "md")))
     found += [
         Tool("Python script, 1 process", "PyYAML C loader + jsonschema + Jinja + markdown-it-py, HTML",
              lambda out: [*naive, str(out), "--layouts", str(layouts)], project),
@@ -113,23 +116,26 @@ def tools(work: Path, project: Path, hugo: str | None) -> list[Tool]:
     return found
 
 
-def check_pages(project: Path, outputs: dict[str, Path], count: int) -> list[str]:
-    """Each tool wrote a page per report; the checked report's tables agree with gendoc's."""
+def check_pages(project: Path, found: list[Tool], outputs: dict[str, Path], count: int) -> list[str]:
+    """Each tool wrote a page per report in each of its formats; the checked report's tables
+    agree with gendoc's page of the same format."""
     problems = []
     agency, year = CHECKED_REPORT
     data = yaml.safe_load((project / "reports" / agency / f"{year}.yaml").read_text(encoding="utf-8"))
-    reference = (outputs["gendoc"] / agency / f"{year}.html").read_text(encoding="utf-8")
-    for name, out in outputs.items():
-        if name in ("gendoc", "disk floor"):
+    for tool in found:
+        if tool.name in ("gendoc", "disk floor"):
             continue
-        pages = len(list(out.rglob("*.html")))
-        if pages != count:
-            problems.append(f"{name}: {pages} pages for {count} reports")
-        page = out / agency / f"{year}.html"
-        if not page.is_file():
-            problems.append(f"{name}: no {agency}/{year}.html")
-            continue
-        problems += [f"{name}: {p}" for p in same_figures(reference, page.read_text(encoding="utf-8"), data)]
+        out = outputs[tool.name]
+        for fmt in tool.formats:
+            pages = len(list(out.rglob(f"*.{fmt}")))
+            if pages != count:
+                problems.append(f"{tool.name}: {pages} .{fmt} pages for {count} reports")
+            page = out / agency / f"{year}.{fmt}"
+            if not page.is_file():
+                problems.append(f"{tool.name}: no {agency}/{year}.{fmt}")
+                continue
+            reference = (outputs["gendoc"] / agency / f"{year}.{fmt}").read_text(encoding="utf-8")
+            problems += [f"{tool.name} ({fmt}): {p}" for p in same_figures(reference, page.read_text(encoding="utf-8"), data, fmt)]
     return problems
 
 
@@ -169,7 +175,7 @@ def main() -> int:
             if tool.name == "gendoc":
                 sizes = [(str(p.relative_to(out)), p.stat().st_size) for p in sorted(out.glob("*/*")) if p.stem.isdigit()]
                 (work / "sizes.json").write_text(json.dumps(sizes), encoding="utf-8")
-        problems = check_pages(project, outputs, count)
+        problems = check_pages(project, found, outputs, count)
         if problems:
             print("\n".join(["The peers' pages do not agree with gendoc's:", *problems]), file=sys.stderr)
             return 1
@@ -179,7 +185,8 @@ def main() -> int:
     load_after = os.getloadavg()
     print(f"gendoc and its peers — {count:,} reports, median of {rounds} round-robin rounds (whole processes), "
           f"{os.cpu_count()} cores, Hugo {version}, load average {load_before[0]:.2f} before, {load_after[0]:.2f} after")
-    print(f"Checked: {CHECKED_REPORT[0]}/{CHECKED_REPORT[1]}'s tables 二、三、四 hold gendoc's figures in every peer's page.")
+    print(f"Checked: {CHECKED_REPORT[0]}/{CHECKED_REPORT[1]}'s tables 二、三、四 hold gendoc's figures in every peer's page "
+          "(HTML; Hugo's Markdown page against gendoc's Markdown).")
     print()
     print("\n".join(table(found)))
     return 0

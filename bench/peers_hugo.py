@@ -1,4 +1,6 @@
-"""The Hugo side of `make bench-peers`: a Hugo 0.111 site that renders a project's reports.
+"""The Hugo side of `make bench-peers`: a Hugo 0.111 site that renders a project's reports,
+each as an HTML page and a Markdown page — what gendoc's timed build (`--outputs html,md`)
+writes.
 
 Hugo reads the project's report files themselves, unchanged: the `reports/` folder is mounted
 as Hugo data (`data/reports/<agency>/<year>.yaml`, `site.Data.reports`). Hugo 0.111 makes
@@ -14,7 +16,15 @@ the MD5 of the text (`layouts/partials/n/<md5>.html`); Hugo picks it by the hash
 text it reads from the data and runs it with the report's figures — the translation of what
 a Hugo author would have written by hand. The tables' layout (official labels, merged
 cells) comes from the kind's schema as data (`data/shapes/<kind>.json`, written by
-`bench.peers_layout`), the Hugo equivalent of writing out each table's HTML once.
+`bench.peers_layout`), the Hugo equivalent of writing out each table's HTML and Markdown once.
+
+The Markdown page is a custom output format (media type text/markdown, plain text:
+`outputs: page: [HTML, MD]`) with its own layout (`_default/single.md`), carrying gendoc's
+Markdown: the same headings, prose, pipe tables, and 表三 as an HTML table with its merged
+cells. What both pages need from the data — the derived figures, last year's, each narrative
+as Markdown with its figures — is worked out once per page (`partials/report.html`, called
+with `partialCached` keyed on the content file, so the second output format reuses it); the
+HTML page then renders the narratives' Markdown, the Markdown page writes it as it is.
 Validation: none — Hugo has none.
 """
 from __future__ import annotations
@@ -180,6 +190,10 @@ def make_site(project: Path, site: Path) -> int:
         "baseURL": "https://example.org/", "languageCode": "zh-CN", "title": "reports",
         "uglyURLs": True,  # <agency>/<year>.html, as gendoc writes
         "disableKinds": ["home", "section", "taxonomy", "term", "RSS", "sitemap", "robotsTXT", "404"],
+        # Each report as HTML and as Markdown, as gendoc's timed build writes them: a plain-text
+        # output format of the Markdown media type (layouts/_default/single.md).
+        "outputFormats": {"MD": {"mediaType": "text/markdown", "isPlainText": True}},
+        "outputs": {"page": ["HTML", "MD"]},
         "module": {"mounts": [
             {"source": "content", "target": "content"},
             {"source": "layouts", "target": "layouts"},
