@@ -212,6 +212,15 @@ class TestLibreOfficeRuns:
         assert [count for count, _ in runs] == [10]
         assert "LD_PRELOAD" not in runs[0][1]
 
+    def test_an_allocator_the_caller_preloads_is_kept_alone(self, tmp_path, monkeypatch, runs):
+        import ctypes.util
+
+        monkeypatch.setattr(ctypes.util, "find_library", lambda name: f"lib{name}.so")
+        monkeypatch.setenv("LD_PRELOAD", "/opt/lib/libmimalloc.so.2")
+        self.convert(tmp_path, 100)
+        assert [count for count, _ in runs] == [96, 4]
+        assert runs[0][1]["LD_PRELOAD"] == "/opt/lib/libmimalloc.so.2"
+
     def test_tcmalloc_is_chosen_before_jemalloc(self, monkeypatch):
         import ctypes.util
 

@@ -108,8 +108,11 @@ def convert(pairs: list[tuple[Path, Path]], layout: dict, cache: Path, write: Wr
         return {target: "找不到 LibreOffice（soffice）" for _, target in pairs}
     env = dict(os.environ, FONTCONFIG_FILE=str(fontconfig_file(layout, cache)), SAL_USE_VCLPLUGIN="svp")
     allocator = fast_allocator()
-    if allocator:
-        env["LD_PRELOAD"] = " ".join(filter(None, (allocator, env.get("LD_PRELOAD"))))
+    preloaded = env.get("LD_PRELOAD", "")
+    if "malloc" in preloaded:  # the caller chose LibreOffice's allocator: never two at once
+        allocator = preloaded
+    elif allocator:
+        env["LD_PRELOAD"] = f"{allocator} {preloaded}".strip()
     # A LibreOffice start costs seconds of CPU: a second one pays off only for a larger batch.
     jobs = max(1, min(jobs, len(pairs) // 8))
     # One LibreOffice run per core (its own profile), each printing its share in runs of at
@@ -139,7 +142,8 @@ BATCH_GLIBC = 48
 # of these allocators, preloaded into LibreOffice alone, takes 35-40 % off its CPU a file
 # (412 → 235-261 ms on 2 cores, 192 files; docs/performance.md) with the same pages and
 # text; tcmalloc first, as the quicker of the two at 48 files a run. An optional speed-up:
-# without either, LibreOffice runs with glibc's malloc as before. GENDOC_PDF_ALLOCATOR=system
+# without either, LibreOffice runs with glibc's malloc as before; an allocator already in LD_PRELOAD
+# is kept alone. GENDOC_PDF_ALLOCATOR=system
 # keeps glibc's even where one is installed.
 FAST_ALLOCATORS = ("tcmalloc_minimal", "jemalloc")
 
