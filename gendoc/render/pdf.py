@@ -142,9 +142,8 @@ BATCH_GLIBC = 48
 # of these allocators, preloaded into LibreOffice alone, takes 35-40 % off its CPU a file
 # (412 → 235-261 ms on 2 cores, 192 files; docs/performance.md) with the same pages and
 # text; tcmalloc first, as the quicker of the two at 48 files a run. An optional speed-up:
-# without either, LibreOffice runs with glibc's malloc as before; an allocator already in LD_PRELOAD
-# is kept alone. GENDOC_PDF_ALLOCATOR=system
-# keeps glibc's even where one is installed.
+# without either, LibreOffice runs with glibc's malloc as before. An allocator already in
+# LD_PRELOAD is kept alone; GENDOC_PDF_ALLOCATOR=system keeps glibc's.
 FAST_ALLOCATORS = ("tcmalloc_minimal", "jemalloc")
 
 
