@@ -52,8 +52,10 @@ def invisible_characters(text: str | None, file: str) -> list[Diagnostic]:
     A byte-order mark at the very start of the file is the encoding's, not the text's."""
     if not text:
         return []
-    findings = []
     start = 1 if text.startswith("\ufeff") else 0
+    if _INVISIBLE.search(text, start) is None:  # nearly every file: one search, no split
+        return []
+    findings = []
     for number, line in enumerate(text[start:].split("\n"), 1):
         match = _INVISIBLE.search(line)
         if match:
