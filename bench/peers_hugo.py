@@ -22,9 +22,10 @@ The Markdown page is a custom output format (media type text/markdown, plain tex
 `outputs: page: [HTML, MD]`) with its own layout (`_default/single.md`), carrying gendoc's
 Markdown: the same headings, prose, pipe tables, and 表三 as an HTML table with its merged
 cells. What both pages need from the data — the derived figures, last year's, each narrative
-as Markdown with its figures — is worked out once per page (`partials/report.html`, called
-with `partialCached` keyed on the content file, so the second output format reuses it); the
-HTML page then renders the narratives' Markdown, the Markdown page writes it as it is.
+as Markdown with its figures — is worked out once per page (`partials/report.html`, kept in
+the page's `.Store`, which the second output format finds filled; last year's derived figures
+come from `partialCached`, keyed on agency and year); the HTML page then renders the
+narratives' Markdown, the Markdown page writes it as it is.
 Validation: none — Hugo has none.
 """
 from __future__ import annotations
