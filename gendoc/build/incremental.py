@@ -336,6 +336,7 @@ def build_all(project: Project, files: list[Path], out_dir: Path, *, jobs: int |
     summaries: list[Summary] = []
     tasks: list[tuple[str, str | None]] = []
     marks: dict[str, tuple[str, str]] = {}
+    out = os.fspath(out_dir)
     for path in files:
         key = source_key(project.root, path)
         old = state.get(key)
@@ -344,7 +345,7 @@ def build_all(project: Project, files: list[Path], out_dir: Path, *, jobs: int |
             continue
         fingerprint, content, stamp = prints.of(path, old.kind_id if old else None, old)
         marks[str(path)] = (content, stamp)
-        outputs_present = old is not None and all((out_dir / p).exists() for p in old.outputs.values())
+        outputs_present = old is not None and all(os.path.exists(os.path.join(out, p)) for p in old.outputs.values())
         if (old is not None and fingerprint and old.fingerprint == fingerprint and outputs_present
                 and (old.outputs or not old.ok) and old.replayable and not project.rivals(path)):
             old.content, old.stamp = content, stamp

@@ -45,12 +45,13 @@ def _skipped_name(path: Path | str) -> bool:
     return bool(_LOOKS_LIKE_REPORT.search(name))
 
 
-def relative_to_cwd(path: Path) -> Path:
-    """The path relative to the current folder when it lies below it: findings read
-    `reports/a/2020.yaml:12:3`, and CI annotations need repository-relative paths."""
+def relative_to_cwd(path: Path, cwd: Path | None = None) -> Path:
+    """The path relative to the current folder (`cwd`, when the caller has it already) when
+    it lies below it: findings read `reports/a/2020.yaml:12:3`, and CI annotations need
+    repository-relative paths."""
     if path.is_absolute():
         try:
-            return path.relative_to(Path.cwd())
+            return path.relative_to(cwd or Path.cwd())
         except ValueError:
             return path
     return path
@@ -108,7 +109,8 @@ def discover(root: Path, targets: Iterable[str]) -> tuple[list[Path], list[Diagn
                 problems.append(Diagnostic(ERROR, "F002", {"target": target}, target))
         else:
             problems.append(Diagnostic(ERROR, "F001", {"target": target}, target))
-    unique = list(dict.fromkeys(relative_to_cwd(f) for f in files))
+    cwd = Path.cwd()
+    unique = list(dict.fromkeys(relative_to_cwd(f, cwd) for f in files))
     return unique, problems
 
 
@@ -161,6 +163,8 @@ class Claims:
     def rivals(self, path: Path) -> list[Path]:
         """The other files that map to the outputs of `path` (empty when it is alone)."""
         agency, year = report_identity(path)
+        if len(self._paths.get((agency, year), ())) < 2:
+            return []  # a rival needs a second file claiming these outputs (nearly every report is alone)
         group = self._group((agency, year)) if year is not None else {}
         own = source_key(self.root, path)
         return [relative_to_cwd(Path(p)) for key, p in sorted(group.items()) if key != own] if own in group else []
