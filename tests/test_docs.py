@@ -48,6 +48,8 @@ def test_the_authoring_guide_filter_examples_render_as_it_says():
 def test_the_declared_licence_has_its_file():
     import re
 
-    declared = re.search(r'^license = \{ text = "([^"]+)" \}', (ROOT / "pyproject.toml").read_text(encoding="utf-8"), re.M)
+    text = (ROOT / "pyproject.toml").read_text(encoding="utf-8")
+    declared = re.search(r'^license = "([^"]+)"$', text, re.M)  # an SPDX expression
     assert declared and declared.group(1) == "MIT"
+    assert re.search(r'^license-files = \["LICENSE"\]$', text, re.M)
     assert (ROOT / "LICENSE").read_text(encoding="utf-8").startswith("MIT License\n")
