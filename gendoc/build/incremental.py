@@ -343,10 +343,10 @@ def build_all(project: Project, files: list[Path], out_dir: Path, *, jobs: int |
         if old is None:
             tasks.append((str(path), None))  # new: built whatever its fingerprint, taken by the worker
             continue
-        fingerprint, content, stamp = prints.of(path, old.kind_id if old else None, old)
+        fingerprint, content, stamp = prints.of(path, old.kind_id, old)
         marks[str(path)] = (content, stamp)
-        outputs_present = old is not None and all(os.path.exists(os.path.join(out, p)) for p in old.outputs.values())
-        if (old is not None and fingerprint and old.fingerprint == fingerprint and outputs_present
+        outputs_present = all(os.path.exists(os.path.join(out, p)) for p in old.outputs.values())
+        if (fingerprint and old.fingerprint == fingerprint and outputs_present
                 and (old.outputs or not old.ok) and old.replayable and not project.rivals(path)):
             old.content, old.stamp = content, stamp
             summaries.append(old.shown_as(str(path)))

@@ -165,7 +165,7 @@ class Claims:
         agency, year = report_identity(path)
         if len(self._paths.get((agency, year), ())) < 2:
             return []  # a rival needs a second file claiming these outputs (nearly every report is alone)
-        group = self._group((agency, year)) if year is not None else {}
+        group = self._group((agency, year))
         own = source_key(self.root, path)
         return [relative_to_cwd(Path(p)) for key, p in sorted(group.items()) if key != own] if own in group else []
 

@@ -47,14 +47,10 @@ def may_be_unknown(index, path: tuple) -> bool:
     return isinstance(kind, list) and "null" in kind
 
 
-def unknown_values(index, data: Any) -> list[tuple]:
-    """The null values the schema allows (others are the schema check's to report)."""
-    return null_and_unknown(index, data)[1]
-
-
 def null_and_unknown(index, data: Any) -> tuple[bool, list[tuple]]:
     """Whether the data holds any null at all, and the nulls the schema allows (figures not
-    known yet): a report with no null at all is rendered without looking for one again."""
+    known yet; the others are the schema check's to report): a report with no null at all is
+    rendered without looking for one again."""
     nulls = list(null_paths(data))
     return bool(nulls), [p for p in nulls if may_be_unknown(index, p)]
 

@@ -288,8 +288,8 @@ def render_documents(kind, data: dict, prev: dict | None, formats: list[str], so
     `convert=False` (validation) leaves the rendered narratives as they are instead of
     converting their Markdown for each format: that step cannot fail, and it is the costly
     part of a first render (markdown-it's import), so the findings are the same either way.
-    `complete`: the caller knows that neither report holds a figure not known yet (the
-    rules engine's `Report.unknown` is empty for both), so no walk looks for one.
+    `complete`: the caller knows that neither report holds a null at all (`Report.complete`
+    of both), so no walk looks for a figure not known yet.
 
     Text formats give `str`, the paged ones (docx, pdf: gendoc.render.paged) `bytes`, drawn
     from the HTML page's structure and the same table grids."""
