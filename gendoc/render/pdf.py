@@ -107,19 +107,14 @@ def convert(pairs: list[tuple[Path, Path]], layout: dict, cache: Path, write: Wr
     if program is None:
         return {target: "找不到 LibreOffice（soffice）" for _, target in pairs}
     env = dict(os.environ, FONTCONFIG_FILE=str(fontconfig_file(layout, cache)), SAL_USE_VCLPLUGIN="svp")
-    allocator = fast_allocator()
-    preloaded = env.get("LD_PRELOAD", "")
-    if "malloc" in preloaded:  # the caller chose LibreOffice's allocator: never two at once
-        allocator = preloaded
-    elif allocator:
-        env["LD_PRELOAD"] = f"{allocator} {preloaded}".strip()
+    fast = preload_allocator(env)
     # A LibreOffice start costs seconds of CPU: a second one pays off only for a larger batch.
     jobs = max(1, min(jobs, len(pairs) // 8))
     # One LibreOffice run per core (its own profile), each printing its share in runs of at
     # most `size` files: with glibc's allocator a run's cost per file grows once it has
     # printed some fifty (259 ms of CPU a file up to 48, 358 ms from 48 to 96); with a fast
     # allocator it stays flat, and fewer runs save their start (0.8 s each).
-    size = BATCH if allocator else BATCH_GLIBC
+    size = BATCH if fast else BATCH_GLIBC
     batches = [pairs[i:i + size] for i in range(0, len(pairs), size)]
 
     def lane(i: int) -> dict[Path, str | None]:
@@ -145,6 +140,18 @@ BATCH_GLIBC = 48
 # without either, LibreOffice runs with glibc's malloc as before. An allocator already in
 # LD_PRELOAD is kept alone; GENDOC_PDF_ALLOCATOR=system keeps glibc's.
 FAST_ALLOCATORS = ("tcmalloc_minimal", "jemalloc")
+
+
+def preload_allocator(env: dict[str, str]) -> bool:
+    """A fast allocator put first in `env`'s LD_PRELOAD; whether LibreOffice runs with one.
+    An allocator the caller preloads already is kept alone: never two at once."""
+    preloaded = env.get("LD_PRELOAD", "")
+    if "malloc" in preloaded:
+        return True
+    allocator = fast_allocator()
+    if allocator:
+        env["LD_PRELOAD"] = f"{allocator} {preloaded}".strip()
+    return allocator is not None
 
 
 def fast_allocator() -> str | None:
