@@ -24,7 +24,6 @@ are written out (`head`) and whose rows are label texts (escaped for a pipe cell
 """
 from __future__ import annotations
 
-import re
 from pathlib import Path
 
 from markupsafe import escape
@@ -32,9 +31,7 @@ from markupsafe import escape
 from gendoc.kind.labels import SchemaIndex
 from gendoc.kind.registry import KindRegistry
 from gendoc.render.markup import md_cell
-from gendoc.render.table_grid import Cell, FlatTable, Grid, shape_grid
-
-SLOT = re.compile("\x00([^\x01]*)\x01")  # a figure's place in a table's shape (gendoc.render.table_grid)
+from gendoc.render.table_grid import SLOT_PATTERN, Cell, FlatTable, Grid, shape_grid
 
 
 def is_derived(path) -> bool:
@@ -69,7 +66,7 @@ def _pipe_table(index: SchemaIndex, table: FlatTable) -> dict:
     for row in table.rows:
         cells = []
         for text in row:
-            slot = SLOT.fullmatch(text)
+            slot = SLOT_PATTERN.fullmatch(text)
             cells.append(_figure(index, tuple(slot.group(1).split(".")), True) if slot else {"t": md_cell(escape(text))})
         rows.append(cells)
     return {"caption": md_cell(escape(table.caption)) if table.caption else None, "head": head, "rows": rows}

@@ -160,7 +160,7 @@ def build_grid(index: SchemaIndex, data: dict, table_key: str) -> Grid:
 # A value cell's text in a shape: "\x00<path>\x01", filled with the figure per report.
 _SLOT = "\x00"
 _SLOT_END = "\x01"
-_SLOT_RE = re.compile("\x00([^\x01]*)\x01")
+SLOT_PATTERN = re.compile("\x00([^\x01]*)\x01")  # a slot, its path captured
 
 
 def shape_grid(index: SchemaIndex, table_key: str) -> Grid:
@@ -176,7 +176,7 @@ def shape_grid(index: SchemaIndex, table_key: str) -> Grid:
 def split_slots(text: str) -> list[str]:
     """Text rendered from a shape grid, split once: even items are fixed text, odd items
     the slots (figure paths) between them."""
-    return _SLOT_RE.split(text)
+    return SLOT_PATTERN.split(text)
 
 
 def fill_slots(index: SchemaIndex, data: dict, parts: list[str], escape: Callable[[str], str],
