@@ -7,7 +7,7 @@ a figure the way the printed table does.
 """
 from __future__ import annotations
 
-from typing import Any, Iterable, Iterator
+from typing import Any, Iterable
 from urllib.parse import urljoin, urldefrag
 
 from gendoc.load.sourcemap import format_path as format_path  # re-exported: labels and paths go together
@@ -200,19 +200,62 @@ def _at(data: Any, path: tuple) -> Any:
     return node
 
 
-def narrative_paths(index, data: Any, path: tuple = ()) -> Iterator[tuple]:
-    """Data paths of the narrative fields present in `data`, in document order."""
+def narrative_paths(index, data: Any, path: tuple = ()) -> list[tuple]:
+    """Data paths of the narrative fields present in `data`, in document order.
+
+    Whether a key holds a narrative, or has one somewhere beneath it, depends on the schema
+    alone: it is asked of the index once per place in the schema (a list's items share
+    one) and kept in a plan, so that a report's walk only looks up its keys there and
+    descends only where a narrative can be — not into the tables."""
+    out: list[tuple] = []
+    if isinstance(data, (dict, list)):
+        plans: dict[tuple, dict] = index.cache("narrative-plans")
+        norm = tuple("#" if isinstance(p, int) else p for p in path)
+        _walk(index, plans, _plan(plans, norm), norm, data, path, out)
+    return out
+
+
+def _plan(plans: dict[tuple, dict], norm: tuple) -> dict:
+    """The plan of one place in the schema: its keys' (narrative?, plan beneath or None)."""
+    plan = plans.get(norm)
+    if plan is None:
+        plan = plans[norm] = {}
+    return plan
+
+
+def _step(index, plans: dict, plan: dict, norm: tuple, key: Any) -> tuple[bool, dict | None]:
+    """What the schema says of `key` under the place `norm`: a narrative field there, and
+    the plan to walk beneath it when a narrative field can be found there."""
+    if type(key) is str:
+        found = plan.get(key)
+        if found is not None:
+            return found  # type: ignore[no-any-return]
+    child = norm + ("#" if isinstance(key, int) else key,)
+    found = (index.get(child, "x-narrative") is True,
+             _plan(plans, child) if index.below(child, "x-narrative") else None)
+    if type(key) is str:
+        plan[key] = found
+    return found
+
+
+def _walk(index, plans: dict, plan: dict, norm: tuple, data: Any, path: tuple, out: list[tuple]) -> None:
     if isinstance(data, dict):
         for key, value in data.items():
-            yield from _narrative_child(index, value, path + (key,))
-    elif isinstance(data, list):
+            found = plan.get(key) if type(key) is str else None  # the usual case, without a call
+            narrative, beneath = found if found is not None else _step(index, plans, plan, norm, key)
+            if isinstance(value, str):
+                if narrative:
+                    out.append(path + (key,))
+            elif beneath is not None and isinstance(value, (dict, list)):
+                _walk(index, plans, beneath, norm + ("#" if isinstance(key, int) else key,), value, path + (key,), out)
+    else:
+        narrative, beneath = _step(index, plans, plan, norm, "#")
+        if not narrative and beneath is None:
+            return
+        child = norm + ("#",)
         for i, value in enumerate(data):
-            yield from _narrative_child(index, value, path + (i,))
-
-
-def _narrative_child(index, value: Any, path: tuple) -> Iterator[tuple]:
-    if isinstance(value, str):
-        if index.get(path, "x-narrative") is True:
-            yield path
-    elif isinstance(value, (dict, list)) and index.below(path, "x-narrative"):
-        yield from narrative_paths(index, value, path)
+            if isinstance(value, str):
+                if narrative:
+                    out.append(path + (i,))
+            elif beneath is not None and isinstance(value, (dict, list)):
+                _walk(index, plans, beneath, child, value, path + (i,), out)
