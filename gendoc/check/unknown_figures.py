@@ -51,8 +51,20 @@ def null_and_unknown(index, data: Any) -> tuple[bool, list[tuple]]:
     """Whether the data holds any null at all, and the nulls the schema allows (figures not
     known yet; the others are the schema check's to report): a report with no null at all is
     rendered without looking for one again."""
+    if not _holds_null(data):  # the usual case: found without building a path per value
+        return False, []
     nulls = list(null_paths(data))
     return bool(nulls), [p for p in nulls if may_be_unknown(index, p)]
+
+
+def _holds_null(data: Any) -> bool:
+    """Whether a null sits anywhere in `data`: one plain loop, no path built, no generator."""
+    for value in data.values() if isinstance(data, dict) else data if isinstance(data, list) else ():
+        if value is None:
+            return True
+        if isinstance(value, (dict, list)) and _holds_null(value):
+            return True
+    return False
 
 
 def _place(index, data: dict, path: tuple) -> str:
