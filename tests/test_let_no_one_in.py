@@ -191,7 +191,8 @@ def test_github_annotations_cannot_be_forged_by_a_folder_name(project):
     assert properties["title"] == "S004" and properties["line"] != "1"
 
 
-@pytest.mark.parametrize("text", [*LINK_TRICKS, "见 [官网](https://www.zhifu.gov.cn/)。", "javaſcript:x", "fİle:x", "数据：10件", "java\nscript&colon;"])
+@pytest.mark.parametrize("text", [*LINK_TRICKS, "见 [官网](https://www.zhifu.gov.cn/)。", "javaſcript:x", "fİle:x", "数据：10件", "java\nscript&colon;",
+                                  ":javascript:x", "|:---|data:x", "daTA\t:x", "vbscripᴛ:x"])
 def test_the_quick_scheme_scan_finds_all_the_full_expression_finds(text):
     # The page-wide scan lowers the text and looks for plain strings; it must say "maybe"
     # whenever the case-blind expression (which `_unsafe_url` uses) would find a scheme.
@@ -202,3 +203,21 @@ def test_the_quick_scheme_scan_finds_all_the_full_expression_finds(text):
 
     full = re.search(r"(?:javascript|vbscript|data|file):", re.sub(r"[\x00-\x20\\\x7f]", "", html.unescape(text)), re.I)
     assert markup._could_hide_scheme(text) == bool(full)
+
+
+def test_the_quick_scheme_scan_agrees_with_the_full_expression_on_random_texts():
+    # Texts made of what matters to the scan: scheme letters in both cases, letters that
+    # fold into ASCII ones, invisible characters, colons typed and as references, table rows.
+    import html
+    import random
+    import re
+
+    from gendoc.render import markup
+
+    pieces = [*"javscriptbdaflTAEJSCRIPT:|- \t\n\\&;#x3a58ſİKı数", "&colon;", "&#58;", "&#x3A;", "\x00", "\x7f",
+              "&#106;", "javascript", "data", "file", "vbscript", ":x", "|:---|"]
+    rng = random.Random(17)
+    for _ in range(20_000):
+        text = "".join(rng.choice(pieces) for _ in range(rng.randint(0, 24)))
+        full = re.search(r"(?:javascript|vbscript|data|file):", re.sub(r"[\x00-\x20\\\x7f]", "", html.unescape(text)), re.I)
+        assert markup._could_hide_scheme(text) == bool(full), repr(text)

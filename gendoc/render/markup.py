@@ -79,6 +79,13 @@ def _unsafe_url(url: str) -> bool:
 # A scheme's name just before a colon, as `_UNSAFE_SCHEME` reads it (case-blind, letters
 # that fold into ASCII ones included); the longest name has 10 letters.
 _SCHEME_AT_END = re.compile(rf"(?:{_UNSAFE_SCHEMES})\Z", re.IGNORECASE)
+# The ASCII characters a colon worth that look may follow: a scheme's last letter, either
+# case, or an invisible one that may pad the name. Most colons of a page — its tables'
+# alignment rows, `|:---|` — follow `|` or `-` and need no more. (After any other
+# character, non-ASCII ones included since some fold into ASCII letters, the look is taken.)
+_LAST_LETTERS = {name[-1] for name in _UNSAFE_SCHEMES.split("|")}
+_ASCII_BEFORE_SCHEME_COLON = frozenset(
+    "".join(_LAST_LETTERS) + "".join(_LAST_LETTERS).upper() + "".join(map(chr, range(0x21))) + "\\\x7f")
 
 
 def _could_hide_scheme(markdown: str) -> bool:
@@ -93,6 +100,10 @@ def _could_hide_scheme(markdown: str) -> bool:
         markdown = html.unescape(markdown)
     colon = markdown.find(":")
     while colon >= 0:
+        before = markdown[colon - 1] if colon else ":"  # nothing before the first character
+        if before.isascii() and before not in _ASCII_BEFORE_SCHEME_COLON:
+            colon = markdown.find(":", colon + 1)
+            continue
         # The ten visible characters before the colon; a longer look back only where
         # invisible ones pad the name (each look back stops at the tenth visible one, so
         # the whole scan stays linear).
