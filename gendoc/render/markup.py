@@ -79,13 +79,13 @@ def _unsafe_url(url: str) -> bool:
 # A scheme's name just before a colon, as `_UNSAFE_SCHEME` reads it (case-blind, letters
 # that fold into ASCII ones included); the longest name has 10 letters.
 _SCHEME_AT_END = re.compile(rf"(?:{_UNSAFE_SCHEMES})\Z", re.IGNORECASE)
-# The ASCII characters a colon worth that look may follow: a scheme's last letter, either
-# case, or an invisible one that may pad the name. Most colons of a page — its tables'
-# alignment rows, `|:---|` — follow `|` or `-` and need no more. (After any other
-# character, non-ASCII ones included since some fold into ASCII letters, the look is taken.)
-_LAST_LETTERS = {name[-1] for name in _UNSAFE_SCHEMES.split("|")}
-_ASCII_BEFORE_SCHEME_COLON = frozenset(
-    "".join(_LAST_LETTERS) + "".join(_LAST_LETTERS).upper() + "".join(map(chr, range(0x21))) + "\\\x7f")
+# What `_INVISIBLE_IN_URL` drops, and the ASCII characters a scheme's name can end with.
+# The last visible character before most colons of a page — its tables' alignment rows,
+# `| :--- |` — is `|` or `-`: no scheme ends there, and the look back is not taken. (After
+# any other character, non-ASCII ones included since some fold into ASCII letters, it is.)
+_INVISIBLE = frozenset("".join(map(chr, range(0x21))) + "\\\x7f")
+_LAST_LETTERS = "".join({name[-1] for name in _UNSAFE_SCHEMES.split("|")})
+_ASCII_SCHEME_ENDS = frozenset(_LAST_LETTERS + _LAST_LETTERS.upper())
 
 
 def _could_hide_scheme(markdown: str) -> bool:
@@ -100,8 +100,12 @@ def _could_hide_scheme(markdown: str) -> bool:
         markdown = html.unescape(markdown)
     colon = markdown.find(":")
     while colon >= 0:
-        before = markdown[colon - 1] if colon else ":"  # nothing before the first character
-        if before.isascii() and before not in _ASCII_BEFORE_SCHEME_COLON:
+        # The last visible character before the colon (the runs of invisible ones walked
+        # back over lie between colons: the scan stays linear).
+        last = colon - 1
+        while last >= 0 and markdown[last] in _INVISIBLE:
+            last -= 1
+        if last < 0 or (markdown[last].isascii() and markdown[last] not in _ASCII_SCHEME_ENDS):
             colon = markdown.find(":", colon + 1)
             continue
         # The ten visible characters before the colon; a longer look back only where
