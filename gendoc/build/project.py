@@ -39,6 +39,7 @@ class ReportResult(HasFindings):
     report: Report | None = None
     diagnostics: list[Diagnostic] = field(default_factory=list)
     outputs: dict[str, Path] = field(default_factory=dict)
+    prev: Report | None = None  # last year's derived report, as the rules read it (and the templates)
 
 
 
@@ -163,7 +164,7 @@ class Project:
             prev = self.previous(path, result.year) if result.year else None
         report, findings = apply_rules(kind, data, str(path), loaded.sourcemap, prev, unknown)
         report.complete = not any_null
-        result.report = report
+        result.report, result.prev = report, prev
         self._remember(path, report)
         result.diagnostics.extend(findings)
         result.diagnostics.extend(skipped_rules_finding(kind, data, str(path), loaded.sourcemap, report.skipped, unknown))
@@ -248,7 +249,7 @@ class Project:
 
         from gendoc.render.paged import BATCHED_FORMATS
 
-        prev = self.previous(Path(result.file), result.year) if result.year else None
+        prev = result.prev
         # A build makes PDFs afterwards, in batches; validation checks their page description.
         formats = [f for f in self.formats(result.kind) if text is False or f not in BATCHED_FORMATS]
         complete = result.report.complete and (prev is None or prev.complete)
