@@ -400,7 +400,7 @@ def _step(path: tuple, value: Any, step: Any) -> Iterator[tuple[tuple, Any]]:
         raise Missing(".".join(map(str, path + (step,))))
 
 
-def _figures(steps: tuple, roots: dict[str, Any], refs: Refs) -> list[Any]:
+def figures(steps: tuple, roots: dict[str, Any], refs: Refs) -> list[Any]:
     """The figures a path names, each a number (else the rule does not apply)."""
     found = resolve(steps, roots)
     for ref in found:
@@ -515,7 +515,7 @@ def _compile_path(steps: tuple, many: bool) -> Compiled:
     text = ".".join(map(str, steps))
 
     def general(roots: dict[str, Any], refs: Refs) -> Any:
-        values = _figures(steps, roots, refs)
+        values = figures(steps, roots, refs)
         if many:
             return values
         if len(values) != 1:  # a path crossing a list, used where one figure is meant

@@ -17,6 +17,7 @@ from gendoc.diagnostics import ERROR, Diagnostic, Location
 from gendoc.check.expressions import (
     Compiled, DivisionByZero, ExpressionError, Missing, Node, Ref, compiled, evaluate, is_number, parse, sides,
 )
+from gendoc.check.rule_code import RuleSteps, Unit, generate
 from gendoc.kind.labels import format_path
 
 KIND_LABELS = {
@@ -96,64 +97,81 @@ def apply_rules(kind, data: dict, file: str, sourcemap, prev: Report | None = No
 
     `unknown` lists the paths of figures not known yet (null in a draft): a total over one of
     them is unknown too (None), and a check that needs one is skipped and noted in
-    `Report.skipped`."""
+    `Report.skipped`.
+
+    The kind's rules run as one generated function (`rule_code.py`), which gives what
+    `interpret_rules` gives, step for step: it hands every step off the common road to the
+    same `_derive` and `_check`."""
+    ctx = _context(kind, data, file, sourcemap, prev, unknown)
+    diagnostics: list[Diagnostic] = []
+    run = kind.compiled.get("rule-function")
+    if run is None:
+        run = kind.compiled["rule-function"] = generate(kind.id, _program(kind), _derive, _check, _container, _holds)
+    run(ctx, diagnostics)
+    return ctx.current, diagnostics
+
+
+def interpret_rules(kind, data: dict, file: str, sourcemap, prev: Report | None = None,
+                    unknown: Iterable[tuple] = ()) -> tuple[Report, list[Diagnostic]]:
+    """`apply_rules` the plain way, one step at a time: the meaning of the rules, which the
+    generated function must match exactly (tests/test_rule_code.py compares the two)."""
+    ctx = _context(kind, data, file, sourcemap, prev, unknown)
+    diagnostics: list[Diagnostic] = []
+    for section, key in SECTIONS:
+        for rule in kind.rules[section]:
+            for bound in _bindings(rule, ctx.current.data, kind.index):
+                found = (_derive if section == "derive" else _check)(ctx, rule, _step(rule, key, bound))
+                if found:
+                    diagnostics.extend(found)
+    return ctx.current, diagnostics
+
+
+def _context(kind, data: dict, file: str, sourcemap, prev: Report | None, unknown: Iterable[tuple]) -> RuleContext:
     # Copy on write: derived figures go into copies of the containers that receive them; the
     # rest of the report is shared with the loaded data, which nothing changes.
     report = Report(file=file, data=dict(data), sourcemap=sourcemap)
     report.unknown = {".".join(map(str, p)) for p in unknown}
     report.owned = {id(report.data)}
-    ctx = RuleContext(kind, report, prev)
-    diagnostics: list[Diagnostic] = []
-    plan = _plan(kind)
-    for rule, steps in plan["derive"]:
-        for step in steps(report.data):
-            found = _derive(ctx, rule, step)
-            if found:
-                diagnostics.extend(found)
-    for rule, steps in plan["checks"]:
-        for step in steps(report.data):
-            found = _check(ctx, rule, step)
-            if found:
-                diagnostics.extend(found)
-    return report, diagnostics
+    return RuleContext(kind, report, prev)
 
 
-# -- the plan: every rule's expressions, bound, parsed and compiled once per kind ----------
-
+# Each section of rules, with the key of its expression; derivations run first, in order.
+SECTIONS = (("derive", "expr"), ("checks", "assert"))
 Step = tuple  # (expression text, parsed node, compiled closure, target path or None)
 
 
-def _plan(kind) -> dict[str, list[tuple[dict, Any]]]:
-    """For each rule of the kind, in order, a function giving its steps for a report's data.
-    A rule whose `foreach` lists its values has the same steps for every report, worked out
-    here once; a glob's values depend on the data (the places the report holds, including
-    those the derivations before it created), so its steps are looked up per binding."""
-    plan: dict[str, list[tuple[dict, Any]]] | None = kind.compiled.get("rule-plan")
-    if plan is None:
-        plan = kind.compiled["rule-plan"] = {
-            section: [(rule, _rule_steps(rule, key, kind.index)) for rule in kind.rules[section]]
-            for section, key in (("derive", "expr"), ("checks", "assert"))}
-    return plan
+def _step(rule: dict, key: str, bound: dict) -> Step:
+    """The rule's expression for this binding, filled in, parsed and compiled, with its target."""
+    text, node, run = _prepared(rule, key, bound)
+    return text, node, run, _prepared_target(rule, bound) if key == "expr" else None
 
 
-def _rule_steps(rule: dict, key: str, index):
-    def step(bound: dict) -> Step:
-        text, node, run = _prepared(rule, key, bound)
-        return text, node, run, _prepared_target(rule, bound) if key == "expr" else None
+def _program(kind) -> list[RuleSteps]:
+    """Every step of every rule for the generator, prepared once per kind. A rule whose
+    `foreach` globs places has a step for each declared place, done when the report holds it
+    (looked at before the rule's first step, as `_bindings` does)."""
+    program = []
+    for section, key in SECTIONS:
+        for rule in kind.rules[section]:
+            spec = rule.get("foreach") or {}
+            options = [_options(spec[name], kind.index) for name in spec]
+            places = list(dict.fromkeys(place for choices in options for _, place in choices if place is not None))
+            units = []
+            for combo in itertools.product(*options):
+                bound = {name: text for name, (text, _) in zip(spec, combo)}
+                needs = tuple(places.index(place) for _, place in combo if place is not None)
 
-    spec = rule.get("foreach") or {}
-    if not any(isinstance(choice, dict) for choice in spec.values()):
-        fixed = [step(bound) for bound in _bindings(rule, {}, index)]
-        return lambda data: fixed
-    by_binding: dict[tuple, Step] = {}
-
-    def steps(data: dict) -> Iterator[Step]:
-        for bound in _bindings(rule, data, index):
-            found = by_binding.get(memo := tuple(bound.values()))
-            if found is None:
-                found = by_binding[memo] = step(bound)
-            yield found
-    return steps
+                def prepare(rule: dict = rule, key: str = key, bound: dict = bound) -> Step:
+                    return _step(rule, key, bound)
+                try:
+                    step = prepare()
+                except Exception:
+                    if not needs:
+                        raise  # a rule every report meets is broken: as the interpreter would say at once
+                    step = None  # said only when a report holds the place, as the interpreter would
+                units.append(Unit(step, prepare, needs))
+            program.append(RuleSteps(section, rule, places, units))
+    return program
 
 
 # -- foreach ------------------------------------------------------------------------------
@@ -161,23 +179,27 @@ def _rule_steps(rule: dict, key: str, index):
 def _bindings(rule: dict, data: dict, index) -> Iterator[dict[str, str]]:
     spec = rule.get("foreach") or {}
     names = list(spec)
-    choices = [_choices(spec[n], data, index) for n in names]
+    choices = [[text for text, place in _options(spec[n], index) if place is None or _holds(data, *place)]
+               for n in names]
     for combo in itertools.product(*choices):
         yield dict(zip(names, combo))
 
 
-def _choices(spec: Any, data: dict, index) -> list[str]:
+def _options(spec: Any, index) -> list[tuple[str, tuple | None]]:
+    """What a `foreach` name may stand for: each value, with the place (path, has) a report
+    must hold for it to apply, or None."""
     if isinstance(spec, list):
-        return [str(s) for s in spec]
+        return [(str(s), None) for s in spec]
     if isinstance(spec, dict) and "glob" in spec:
         # Only places the kind declares (worked out once from the schema), and of those the
-        # ones this report holds: a key an author mistyped was already reported by the schema
+        # ones a report holds: a key an author mistyped was already reported by the schema
         # check, and must never reach an expression.
         has = spec.get("has")
         declared = index.cache(("#glob", spec["glob"], has))
-        if "paths" not in declared:
-            declared["paths"] = [(p, format_path(p)) for p in schema_glob(index, spec["glob"].split("."), (), has)]
-        return [text for p, text in declared["paths"] if _holds(data, p, has)]
+        if "options" not in declared:
+            declared["options"] = [(format_path(p), (p, has)) for p in schema_glob(index, spec["glob"].split("."), (), has)]
+        options: list[tuple[str, tuple | None]] = declared["options"]
+        return options
     raise ValueError(f"foreach must be a list or {{glob, has}}, got {spec!r}")
 
 
