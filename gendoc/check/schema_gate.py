@@ -6,6 +6,9 @@ closures that answer only "valid?" for the keywords the kinds use, with gendoc's
 meaning (a count is an int, never 10.0; a Decimal is a number). When it says no, or meets
 a keyword it does not know, jsonschema runs as before and reports every error with its
 location: the gate can make a clean file faster, never a broken one quieter.
+A kind's reports are checked by the same answer written out as Python code
+(check/schema_gate_code.py, which calls these closures for the rarer keywords); the
+closures alone check schemas against the draft-07 meta-schema (K010), once per kind.
 (fastjsonschema was measured too: it treats 10.0 as an integer and rejects Decimal, and
 generating its code costs more at start-up than these closures take to build.)
 """
@@ -223,6 +226,11 @@ def compile_gate(schema: dict, uri: str, documents: dict[str, dict],
 def gate_for(kind) -> Check | None:
     """The kind's gate, compiled on first use (None when the schema needs jsonschema alone)."""
     if "gate" not in kind.compiled:
-        kind.compiled["gate"] = compile_gate(kind.schema, kind.schema_uri, kind.documents)
+        from gendoc.check.schema_gate_code import write_gate
+
+        try:
+            kind.compiled["gate"] = write_gate(kind.schema, kind.schema_uri, kind.documents)
+        except Unsupported:
+            kind.compiled["gate"] = None
     gate: Callable[[Any], bool] | None = kind.compiled["gate"]
     return gate
