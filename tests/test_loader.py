@@ -431,6 +431,26 @@ def test_max_bytes_parameter(tmp_path):
     assert load_file(p, max_bytes=11).data == {"year": 2020}
 
 
+def test_a_file_that_grew_after_its_stat_is_read_whole_or_refused(tmp_path, monkeypatch):
+    # The loader reads as many bytes as the stat said and one more; a file that grew in
+    # between (the stat below says 3 bytes of 11) is read to its end, or refused past the limit.
+    import os
+
+    from gendoc.load import yaml_loader
+
+    p = tmp_path / "r.yaml"
+    p.write_text("year: 2020\n", encoding="utf-8")
+    real_stat = os.stat
+
+    def stat_says_3_bytes(f, *args, **kwargs):
+        st = real_stat(f, *args, **kwargs)
+        return os.stat_result((*st[:6], 3, *st[7:10])) if os.fspath(f) == os.fspath(p) else st
+
+    monkeypatch.setattr(yaml_loader.os, "stat", stat_says_3_bytes)
+    assert load_file(p).data == {"year": 2020}
+    assert only(load_file(p, max_bytes=5), "Y005").params == {"size": 11, "limit": 5}
+
+
 def test_file_is_not_modified(tmp_path):
     p = tmp_path / "r.yaml"
     raw = "\ufeffyear: 2020\r\nname: 芝罘区\r\n".encode("utf-8")
