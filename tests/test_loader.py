@@ -593,3 +593,33 @@ def test_the_line_reader_keeps_the_depth_limit(text, depth):
         slow = load_text(text, "x.yaml", max_depth=depth)
     assert repr(fast.data) == repr(slow.data) and fast.diagnostics == slow.diagnostics
     assert list(fast.sourcemap._entries.items()) == list(slow.sourcemap._entries.items())
+
+
+def test_fullwidth_key_lines_are_those_a_line_by_line_look_finds():
+    """Y011's candidates are found from one "：" to the next; they must be the lines a
+    look at every line finds, numbered as libyaml numbers them, whatever the text."""
+    import random
+
+    from gendoc.load.yaml_loader import _FULLWIDTH_KEY, _fullwidth_key_lines, _split_lines
+    from tests.conftest import ROOT
+
+    def line_by_line(text: str) -> dict[int, int]:
+        found = {}
+        for index, line in enumerate(_split_lines(text)):
+            m = _FULLWIDTH_KEY.match(line) if "：" in line else None
+            if m is not None:
+                found[index + 1] = m.end()
+        return found
+
+    texts = [p.read_text(encoding="utf-8") for p in sorted((ROOT / "reports").glob("*/*.yaml"))]
+    pieces = ["：", "natural：", "- year：", "\t", " ", "\n", "\x85", "\u2028", "-", "- ", "  key ：", "：：", "\n：", "x：\n"]
+    rng = random.Random(5)
+    hits = 0
+    for _ in range(3000):
+        text = rng.choice(texts)
+        for _ in range(rng.randint(1, 6)):
+            at = rng.randrange(len(text) + 1)
+            text = text[:at] + rng.choice(pieces) + text[at + rng.randint(0, 2):]
+        assert _fullwidth_key_lines(text) == line_by_line(text)
+        hits += bool(line_by_line(text))
+    assert hits > 300
