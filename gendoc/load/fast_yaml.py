@@ -25,12 +25,12 @@ from typing import Any, Callable
 # text) and the line breaks only libyaml counts (NEL, LS, PS).
 _UNUSUAL = re.compile("[\x00-\x09\x0b-\x1f\x7f-\x9f\\\\\u2028\u2029\ud800-\udfff\ufeff\ufffe\uffff]")
 _MARKERS = ("---", "...", "%")  # document markers and directives, at the start of a line
-_KEY = re.compile(r"([A-Za-z0-9_][A-Za-z0-9_-]{0,200}):(?= |$)")
+_KEY = re.compile(r"([A-Za-z0-9_][A-Za-z0-9_-]{0,200}):(?: +|$)")  # the spaces after it taken too
 # Where a plain scalar could be something else: a comment, a value indicator, a flow
 # indicator (in flow context). First characters that start another kind of node.
 _PLAIN_FIRST_BAD = frozenset(",[]{}#&*!|>'\"%@`:?")
 # One entry of a one-line flow mapping or list: [key: ] "quoted" or plain, then , or the end.
-_VALUE = r"""(?:"([^"]*)"|([^,\[\]{}#:'" ][^,\[\]{}#:'"]*?)) *([,}\]])"""
+_VALUE = r"""(?:"([^"]*)" *|([0-9]{1,99}) *|([^,\[\]{}#:'" ][^,\[\]{}#:'"]*))([,}\]])"""
 _MAP_ENTRY = re.compile(r" *([A-Za-z0-9_][A-Za-z0-9_-]{0,200}): +" + _VALUE)
 _SEQ_ENTRY = re.compile(r" *()" + _VALUE)
 _EMPTY_FLOW = re.compile(r"[{\[] *[}\]]")
@@ -98,10 +98,12 @@ class _Reader:
                     raise _Unknown
                 is_list = body.startswith("- ")
                 container: Any = [] if is_list else {}
-                path = parent[2] + (key,)
                 parent[1][key] = container
                 if entries is not None:
+                    path = parent[2] + (key,)
                     entries[path] = ((number, indent + 1), key_pos)
+                else:
+                    path = ()  # paths serve positions only
                 stack.append([indent, container, path, None if is_list else {}])
             else:
                 while indent < stack[-1][0]:
@@ -115,7 +117,7 @@ class _Reader:
                 item = body[2:].lstrip(" ")
                 col = indent + 1 + len(body) - len(item)
                 seq = frame[1]
-                path = frame[2] + (len(seq),)
+                path = frame[2] + (len(seq),) if entries is not None else ()
                 if _KEY.match(item):  # `- key: value`: a mapping starts here
                     if len(stack) >= self.max_depth:
                         raise _Unknown
@@ -141,16 +143,18 @@ class _Reader:
             seen = frame[3]
             if key in seen:
                 raise _Unknown  # a duplicate: the event loop reports it
-            key_pos = (number, len(line) - len(body) + 1)
+            value_text = body[m.end():]
+            if entries is not None:
+                key_pos = (number, len(line) - len(body) + 1)
+                col = key_pos[1] + m.end()
+                path = frame[2] + (key,)
+            else:  # without positions, nothing to work out but the value
+                key_pos, col, path = None, 0, ()
             seen[key] = key_pos
-            rest = body[m.end():]
-            value_text = rest.lstrip(" ")
             if not value_text or value_text[0] == "#":
                 pending = (frame, key, key_pos)
                 i += 1
                 continue
-            col = key_pos[1] + m.end() + len(rest) - len(value_text)
-            path = frame[2] + (key,)
             if value_text[0] == "|":
                 if value_text[1:].strip(" ") and not value_text[1:].lstrip(" ").startswith("#"):
                     raise _Unknown  # chomping or indentation indicators
@@ -258,10 +262,14 @@ class _Reader:
             m = entry(text, at)
             if m is None:
                 raise _Unknown
-            key, quoted, plain, sep = m.groups()
-            if quoted is None:
+            key, quoted, figure, plain, sep = m.groups()
+            if figure is not None:
+                value: Any = int(figure)  # a figure: the common case, as _number reads it
+            elif quoted is None:
+                if plain[-1] == " ":
+                    plain = plain.rstrip(" ")
                 if plain.isdigit() and plain.isascii() and len(plain) < 100:
-                    value: Any = int(plain)  # a figure: the common case, as _number reads it
+                    value = int(plain)
                 else:
                     first = plain[0]
                     if first in _PLAIN_FIRST_BAD or (first == "-" and plain[1:2] in ("", " ")):
@@ -270,7 +278,7 @@ class _Reader:
             else:
                 value = quoted
             if entries is not None:  # the value's column: its first character, a quote included
-                at_value = m.start(3) if quoted is None else m.start(2) - 1
+                at_value = m.start(2) - 1 if quoted is not None else m.start(3) if figure is not None else m.start(4)
             if is_map:
                 if key in out:
                     raise _Unknown
