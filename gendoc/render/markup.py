@@ -94,7 +94,7 @@ def _could_hide_scheme(markdown: str) -> bool:
     of the whole). Only the visible letters before each colon are looked at, and only where
     the last of them could end a scheme: a Markdown page of 9,000 characters (61 colons,
     most in its tables' alignment rows) costs 13 µs, a case-blind search over all of it
-    about 0.5 ms (docs/performance.md)."""
+    0.25 ms (docs/performance.md)."""
     if ":" not in markdown and "&" not in markdown:
         return False  # a scheme ends in ":", typed or as a character reference (most prose)
     if "&" in markdown:
