@@ -623,3 +623,19 @@ def test_fullwidth_key_lines_are_those_a_line_by_line_look_finds():
         assert _fullwidth_key_lines(text) == line_by_line(text)
         hits += bool(line_by_line(text))
     assert hits > 300
+
+
+def test_a_file_the_loader_screened_is_not_searched_again_and_no_other_is_spared():
+    """The loader searches a file once for the characters its line reader refuses and the
+    invisible ones; Y014 trusts that search for that very text, and for no other."""
+    from gendoc.load.invisible_chars import invisible_characters
+
+    clean = load_text("year: 2020\nname: 甲局\n", "a.yaml")
+    assert clean.data == {"year": 2020, "name": "甲局"}
+    assert invisible_characters(clean.text, "a.yaml") == []
+    hidden = load_text("year: 2020\nname: 甲\u202e局\n", "b.yaml")
+    assert hidden.data == {"year": 2020, "name": "甲\u202e局"}
+    found = invisible_characters(hidden.text, "b.yaml")
+    assert [(d.code, d.line, d.col) for d in found] == [("Y014", 2, 8)]
+    # the same characters as a new text object, after the clean one was screened
+    assert [d.code for d in invisible_characters("name: 甲\u202e局\n", "c.yaml")] == ["Y014"]

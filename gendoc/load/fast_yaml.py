@@ -23,7 +23,7 @@ from typing import Any, Callable
 # U+FFFE/U+FFFF), and what this reader leaves to the event loop: tabs (indentation or
 # separation), backslashes (escapes), the byte order mark (libyaml accepts one inside the
 # text) and the line breaks only libyaml counts (NEL, LS, PS).
-_UNUSUAL = re.compile("[\x00-\x09\x0b-\x1f\x7f-\x9f\\\\\u2028\u2029\ud800-\udfff\ufeff\ufffe\uffff]")
+UNUSUAL = re.compile("[\x00-\x09\x0b-\x1f\x7f-\x9f\\\\\u2028\u2029\ud800-\udfff\ufeff\ufffe\uffff]")
 _MARKERS = ("---", "...", "%")  # document markers and directives, at the start of a line
 _KEY = re.compile(r"([A-Za-z0-9_][A-Za-z0-9_-]{0,200}):(?: +|$)")  # the spaces after it taken too
 # Where a plain scalar could be something else: a comment, a value indicator, a flow
@@ -43,14 +43,16 @@ class _Unknown(Exception):
 
 
 def read_common_shape(text: str, max_depth: int, scalar: Callable[[str], Any],
-                      positions: bool = True) -> tuple[dict, dict | None] | None:
+                      positions: bool = True, screened: bool = False) -> tuple[dict, dict | None] | None:
     """(data, source map entries) of `text`, or None when it is not of the common shape.
 
     `scalar` gives a plain scalar's value (the loader's core-schema resolution); entries
     are `yaml_loader`'s: path -> (value position, key position or None). `positions`
     False: the data alone (entries None), for a loader that takes positions only when a
-    finding needs one — most reports have none, and positions are a third of the work."""
-    if max_depth < 1 or not text.endswith("\n") or _UNUSUAL.search(text) or text.startswith(_MARKERS) \
+    finding needs one — most reports have none, and positions are a third of the work.
+    `screened`: the caller has searched the text for `UNUSUAL`'s characters and found none."""
+    if max_depth < 1 or not text.endswith("\n") or (not screened and UNUSUAL.search(text)) \
+            or text.startswith(_MARKERS) \
             or "\n---" in text or "\n..." in text or "\n%" in text:
         return None
     try:

@@ -15,7 +15,15 @@ from gendoc.diagnostics import ERROR, Diagnostic
 
 # Bidi embeddings, overrides and isolates; marks (LRM, RLM, ALM); zero-width space, joiners,
 # word joiner and invisible operators; the byte-order mark inside text.
-_INVISIBLE = re.compile("[\u061c\u200b-\u200f\u202a-\u202e\u2060-\u2064\u2066-\u2069\ufeff]")
+INVISIBLE = re.compile("[\u061c\u200b-\u200f\u202a-\u202e\u2060-\u2064\u2066-\u2069\ufeff]")
+# The last text the loader found free of them (yaml_loader searches a file once for these and
+# for the characters its line reader refuses): Y014 then needs no search of its own.
+_SCREENED: list[str | None] = [None]
+
+
+def screened(text: str) -> None:
+    """`text` holds no invisible character (the caller searched it): remembered, by identity."""
+    _SCREENED[0] = text
 
 
 @dataclass(frozen=True)
@@ -43,21 +51,21 @@ def invisible_in(text: str, *, decode_references: bool = False) -> Found | None:
     when they will be decoded downstream, as Markdown and HTML do)."""
     if decode_references and "&" in text:
         text = html.unescape(text)
-    match = _INVISIBLE.search(text)
+    match = INVISIBLE.search(text)
     return Found(match.start(), match.group()) if match else None
 
 
 def invisible_characters(text: str | None, file: str) -> list[Diagnostic]:
     """Y014 for each line holding invisible characters (the first one on it), with its place.
     A byte-order mark at the very start of the file is the encoding's, not the text's."""
-    if not text:
+    if not text or text is _SCREENED[0]:
         return []
     start = 1 if text.startswith("\ufeff") else 0
-    if _INVISIBLE.search(text, start) is None:  # nearly every file: one search, no split
+    if INVISIBLE.search(text, start) is None:  # nearly every file: one search, no split
         return []
     findings = []
     for number, line in enumerate(text[start:].split("\n"), 1):
-        match = _INVISIBLE.search(line)
+        match = INVISIBLE.search(line)
         if match:
             found = Found(match.start(), match.group())
             findings.append(Diagnostic(ERROR, "Y014", {"char": found.codepoint, "name": found.name}, file,

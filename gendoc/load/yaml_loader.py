@@ -37,7 +37,8 @@ from yaml.events import (
 
 from gendoc.diagnostics import ERROR, Diagnostic, Location
 from gendoc.load.decoding import decode, os_reason
-from gendoc.load.fast_yaml import read_common_shape
+from gendoc.load.fast_yaml import UNUSUAL, read_common_shape
+from gendoc.load.invisible_chars import INVISIBLE, screened
 from gendoc.load.sourcemap import SourceMap, format_path
 from gendoc.load.yaml_errors import syntax_diagnostic, too_deep_bracket
 
@@ -407,6 +408,9 @@ def _build(text: str, file: str, max_depth: int, smap: SourceMap, diags: list[Di
 # `natural：10`, `- year：2020`: an ASCII key followed by a full-width colon from a Chinese IME
 _FULLWIDTH_KEY = re.compile(r"[ \t]*(?:-[ \t]+)*[A-Za-z_][A-Za-z0-9_-]*[ \t]*：")
 _EXOTIC_BREAKS = re.compile("[\x85\u2028\u2029]")
+# One search of a file for both the characters the line reader leaves to the event loop and
+# the invisible ones (Y014): a file has neither, nearly always, and then neither looks again.
+_UNUSUAL_OR_INVISIBLE = re.compile(f"{UNUSUAL.pattern}|{INVISIBLE.pattern}")
 
 
 def _drop_prose_lines(found: dict[int, int], spans: list[tuple[int, int, bool]]) -> None:
@@ -483,7 +487,10 @@ def _load_decoded(text: str, file: str, max_depth: int) -> Loaded:
     if not found:
         # A file of the common shape is read without the parser's events (load/fast_yaml.py):
         # same data, same positions; anything else goes through the event loop below.
-        common = read_common_shape(text, max_depth, _plain_scalar, positions=False)
+        clean = _UNUSUAL_OR_INVISIBLE.search(text) is None
+        if clean:
+            screened(text)
+        common = read_common_shape(text, max_depth, _plain_scalar, positions=False, screened=clean)
         if common is not None:
             # The positions are taken by a second reading, if and when a finding asks.
             smap.defer(lambda: _common_shape_positions(text, max_depth))
