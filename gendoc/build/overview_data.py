@@ -39,6 +39,17 @@ def total_paths(kind, table: str) -> list[tuple]:
     return memo[table]
 
 
+def _by_row(kind, table: str) -> tuple[list[tuple], list[tuple[int, Any]]]:
+    """`total_paths` as the rows that hold the figures (each walked to once a report) and,
+    in the same order, (row number, key) of each figure."""
+    memo = kind.compiled.setdefault("overview-rows", {})
+    if table not in memo:
+        rows: dict[tuple, int] = {}
+        cells = [(rows.setdefault(path[:-1], len(rows)), path[-1]) for path in total_paths(kind, table)]
+        memo[table] = (list(rows), cells)
+    return memo[table]
+
+
 def _measures(kind) -> dict[str, Any]:
     memo = kind.compiled.get("overview-measures")
     if memo is None:
@@ -87,14 +98,16 @@ def report_facts(kind, data: dict) -> dict[str, Any]:
         except (Missing, DivisionByZero, TypeError, ArithmeticError):
             facts["measures"][key] = None  # unknown (a draft's null figure): drawn as a gap
     for table in kind.overview.get("totals") or ():
-        values = []
-        for path in total_paths(kind, table):
+        rows, cells = _by_row(kind, table)
+        containers = []
+        for path in rows:
             node: Any = data
             for step in path:
-                if not isinstance(node, dict):
-                    node = None  # not there (an optional row, a draft's gap)
-                    break
-                node = node.get(step)
+                node = node.get(step) if isinstance(node, dict) else None  # not there: an optional row
+            containers.append(node if isinstance(node, dict) else {})
+        values = []
+        for row, key in cells:
+            node = containers[row].get(key)
             # Nearly every figure is a whole number, kept as it is (a table has hundreds).
             values.append(node if type(node) is int else plain_number(node))
         facts["figures"][table] = values
