@@ -34,3 +34,12 @@ def test_a_dash_inside_a_line_is_text():
 def test_anything_that_could_be_markup_steps_aside():
     for text in ("1. 第一项", "**重点**", "[链接](https://example.org)", "<b>x</b>", "a & b", "标题\n===", "行尾两个空格  \n下一行"):
         assert plain_paragraphs(text) is None
+
+
+def test_the_written_out_whitespace_class_is_every_whitespace_but_space_and_line_break():
+    import re
+
+    from gendoc.render.markup import _OTHER_SPACE
+
+    every = "".join(map(chr, range(0x110000)))
+    assert re.findall(f"[{_OTHER_SPACE}]", every) == re.findall(r"[^\S \n]", every)

@@ -182,24 +182,28 @@ def _markdown_html(text: str) -> str:
 # markup — no markup characters, no line that could start a list, heading, quote, code
 # block or thematic break, no trailing spaces (hard breaks) — its HTML is simply each
 # paragraph in <p>, which is what markdown-it would produce (a test checks they agree).
-_MARKUP_CHARS = re.compile(r"[\\`*_\[\]<>#|~&!\"\t=+]")
+# Markup characters, and every whitespace character but the plain space and the line break
+# (what `[^\S \n]` matches, written out: a class of characters is searched for quickly, a
+# negated one tried at every position).
+_OTHER_SPACE = "\t\x0b\x0c\r\x1c-\x1f\x85\xa0\u1680\u2000-\u200a\u2028\u2029\u202f\u205f\u3000"
+_NOT_PLAIN = re.compile(f"[\\\\`*_\\[\\]<>#|~&!\"=+{_OTHER_SPACE}]")
 # A dash means something only at the start of a line (a list item, a thematic break, a
 # heading's underline); inside one — a date, a web address — it is text.
-_LIST_START = re.compile(r"^ *(?:\d{1,9}[.)]|-)", re.MULTILINE)
-_OTHER_SPACE = re.compile(r"[^\S \n]")  # any whitespace but the plain space and the line break
+_LIST_START = re.compile(r"\d{1,9}[.)]|-")  # at the start of a line, after its spaces
 
 
 def plain_paragraphs(text: str) -> str | None:
     """The HTML of text made of plain paragraphs only, or None when it may hold markup."""
-    if _MARKUP_CHARS.search(text) or _LIST_START.search(text) or _OTHER_SPACE.search(text):
+    if _NOT_PLAIN.search(text):
         return None
     paragraphs: list[list[str]] = [[]]
     for line in text.split("\n"):
-        if not line.strip():
+        body = line.lstrip(" ")
+        if not body:
             if paragraphs[-1]:
                 paragraphs.append([])
             continue
-        if line != line.rstrip() or line.startswith("    "):
-            return None  # trailing spaces (a hard break), indented code
-        paragraphs[-1].append(line.lstrip(" "))
+        if _LIST_START.match(body) or line[-1] == " " or len(line) - len(body) >= 4:
+            return None  # a list item or break, trailing spaces (a hard break), indented code
+        paragraphs[-1].append(body)
     return "\n".join(f"<p>{chr(10).join(lines)}</p>" for lines in paragraphs if lines)
