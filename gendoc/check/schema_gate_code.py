@@ -24,7 +24,8 @@ from gendoc.check.schema_gate import Check, Compiler, _is_number, _same
 # refuses code indented a hundred levels deep; the kinds' schemas need about ten).
 _MAX_DEPTH = 40
 _TYPE_TESTS = {  # schema_gate.TYPES, as expressions
-    "integer": "(isinstance({v}, int) and not isinstance({v}, bool))", "number": "_is_number({v})",
+    "integer": "(isinstance({v}, int) and not isinstance({v}, bool))",
+    "number": "(type({v}) is int or _is_number({v}))",  # a whole number without the call
     "string": "isinstance({v}, str)", "object": "isinstance({v}, dict)", "array": "isinstance({v}, list)",
     "boolean": "isinstance({v}, bool)", "null": "{v} is None",
 }
@@ -115,8 +116,12 @@ class _Writer:
         value is read once and checked in place."""
         names = self.constant(frozenset(properties))
         needed = frozenset(required)
-        self.fail_unless(depth, f"isinstance({v}, dict) and {self.constant(needed)}.issubset({v}.keys())"
-                                f" and {names}.issuperset({v}.keys())")
+        # Set comparisons of the keys view build no set (issubset would, of a dict's keys).
+        if needed == frozenset(properties):
+            test = f"{v}.keys() == {names}"
+        else:
+            test = f"{v}.keys() <= {names}" + (f" and {v}.keys() >= {self.constant(needed)}" if needed else "")
+        self.fail_unless(depth, f"isinstance({v}, dict) and {test}")
         for name, sub in properties.items():
             x = self.variable()
             if name in needed:
@@ -168,7 +173,7 @@ class _Writer:
                                       f"{self.constant(value)}): return False"))
         elif key in ("minimum", "maximum", "exclusiveMinimum"):
             compare = {"minimum": ">=", "maximum": "<=", "exclusiveMinimum": ">"}[key]
-            self.lines.append((depth, f"if _is_number({v}) and not ({v} {compare} {self.constant(value)}): "
+            self.lines.append((depth, f"if (type({v}) is int or _is_number({v})) and not ({v} {compare} {self.constant(value)}): "
                                       "return False"))
         elif key == "const":
             self.fail_unless(depth, f"_same({v}, {self.constant(value)})")
