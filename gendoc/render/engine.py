@@ -594,7 +594,7 @@ def _render_layout(kind, data: dict, prev, fmt: str, data_file: str,
 # on a Markdown page of 9,000 characters).
 def _presentation_defaults(kind) -> dict[str, Any]:
     """Each presentation option the schema knows, with its default (once per kind)."""
-    defaults = kind.compiled.get("presentation-defaults")
+    defaults: dict[str, Any] | None = kind.compiled.get("presentation-defaults")
     if defaults is None:
         defaults = kind.compiled["presentation-defaults"] = {
             name: kind.index.get(("presentation", name), "default") for name in kind.index.properties(("presentation",))}
