@@ -223,14 +223,21 @@ def _region(kind, year: int, entries: list[Entry]) -> Region:
     final = [e for e in entries if e.final]
     for table in kind.overview.get("totals") or ():
         paths = total_paths(kind, table)
-        sums: list[int | Decimal] = [0] * len(paths)
-        for e in final:
-            values = e.summary.figures.get(table) or []
-            for i, value in enumerate(values[: len(paths)]):
-                if type(value) is int:  # nearly every figure: no conversion to look for
-                    sums[i] += value
-                elif (number := as_number(value)) is not None:
-                    sums[i] += number
+        rows = [e.summary.figures.get(table) or [] for e in final]
+        try:
+            # Nearly always every figure is a whole number: the columns summed in C. A gap
+            # (None) or a decimal (its text) makes `sum` raise, and the loop below decides.
+            if any(len(row) != len(paths) for row in rows):
+                raise TypeError
+            sums: list[int | Decimal] = [sum(column) for column in zip(*rows)] if rows else [0] * len(paths)
+        except TypeError:
+            sums = [0] * len(paths)
+            for values in rows:
+                for i, value in enumerate(values[: len(paths)]):
+                    if type(value) is int:
+                        sums[i] += value
+                    elif (number := as_number(value)) is not None:
+                        sums[i] += number
         data: dict = {}
         for path, value in zip(paths, sums):
             node = data
