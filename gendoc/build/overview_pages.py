@@ -15,12 +15,15 @@ from __future__ import annotations
 import hashlib
 import json
 import os
+from dataclasses import dataclass
+from functools import lru_cache
 from pathlib import Path
 from typing import Any, Callable
 from urllib.parse import quote
 
 from gendoc.build.atomic_write import write_if_changed
-from gendoc.build.overview_data import STATUSES, AgencyView, Entry, Overview, YearView, report_statuses, overview_of
+from gendoc.build.overview_data import (STATUSES, AgencyView, Entry, Overview, YearView, as_number, overview_of,
+                                        report_statuses)
 from gendoc.diagnostics import ERROR, Diagnostic
 from gendoc.render.charts import CHARTS, Series
 from gendoc.render.filters import num, pct, signed
@@ -36,7 +39,13 @@ FORMAT_LABELS = {"html": "HTML", "md": "Markdown", "docx": "Word", "pdf": "PDF"}
 def href(*segments: str) -> str:
     """A relative link from path segments, each percent-encoded: no segment can become a
     scheme (`javascript:`), a query (`?`), a fragment (`#`) or a further folder (`/`)."""
-    return "/".join(quote(str(s), safe="") for s in segments)
+    return "/".join(map(_encoded, segments))
+
+
+@lru_cache(maxsize=8192)
+def _encoded(segment: str) -> str:
+    """One segment percent-encoded: an agency's folder is in a dozen links of a build."""
+    return quote(str(segment), safe="")
 
 
 def year_page(year: int) -> str:
@@ -49,7 +58,26 @@ def agency_page(agency: str) -> tuple[str, ...]:
 
 # -- context for the templates ----------------------------------------------------------------
 
-def _row(entry: Entry, base: str, present: Callable[[str, str], bool]) -> dict[str, Any]:
+@dataclass(slots=True)
+class _Row:
+    """One report (or its absence) as a year page's row and an agency page's column. Read as
+    attributes: a template's `r.name` on a dict is a failed attribute lookup first, and the
+    pages of 1,000 reports make a hundred thousand of them."""
+
+    agency: str
+    name: str
+    year: int
+    agency_href: str
+    statuses: list[tuple[str, str]]
+    errors: int
+    warnings: int
+    classes: str
+    kind: str
+    links: list[tuple[str, str]]
+    stale: bool
+
+
+def _row(entry: Entry, base: str, present: Callable[[str, str], bool]) -> _Row:
     s = entry.summary
     links, stale = [], False
     if s is not None:
@@ -58,15 +86,12 @@ def _row(entry: Entry, base: str, present: Callable[[str, str], bool]) -> dict[s
             if present(entry.agency, name):
                 links.append((FORMAT_LABELS.get(fmt, fmt.upper()), base + href(entry.agency, name)))
         stale = bool(links) and "error" in entry.statuses
-    return {
-        "agency": entry.agency, "name": entry.name, "year": entry.year,
-        "agency_href": base + href(*agency_page(entry.agency)),
-        "statuses": [(t, STATUSES[t]) for t in entry.statuses],
-        "errors": entry.errors, "warnings": entry.warnings,
-        "classes": "，".join(f"{name} {n}" for name, n in sorted(entry.classes.items(), key=lambda kv: -kv[1])),
-        "kind": s.kind_title if s is not None else "",
-        "links": links, "stale": stale,
-    }
+    return _Row(
+        entry.agency, entry.name, entry.year, base + href(*agency_page(entry.agency)),
+        [(t, STATUSES[t]) for t in entry.statuses], entry.errors, entry.warnings,
+        "，".join(f"{name} {n}" for name, n in sorted(entry.classes.items(), key=lambda kv: -kv[1])),
+        s.kind_title if s is not None else "", links, stale,
+    )
 
 
 def _change(value, before) -> str:
@@ -133,6 +158,7 @@ class _Pages:
         self.year_views = {v.year: v for v in overview.years}
         self.agency_views = {v.agency: v for v in overview.agencies}
         self._present: dict[tuple[str, str], bool] = {}
+        self._year_parts: dict[int, tuple[list[_Row], list[dict]]] = {}
 
     def present(self, agency: str, name: str) -> bool:
         """Whether the output is in the folder (linked only then), looked at once per
@@ -154,11 +180,15 @@ class _Pages:
             years = sorted(v.year for v in ov.years)
             charts = _charts(ov, "region", [f"{y}年" for y in years],
                              lambda i, k: ov.region_measure(years[i], k))
+        # The landing page shows the newest year as its year page does: worked out once.
+        if view.year not in self._year_parts:
+            self._year_parts[view.year] = ([_row(e, "", self.present) for e in view.entries],
+                                           _region_tables(ov, view, self.grid_table))
+        rows, regions = self._year_parts[view.year]
         return self.env.get_template("year.html.j2").render(
-            base="", landing=landing, view=view, years=self.years_table[""],
-            rows=[_row(e, "", self.present) for e in view.entries],
+            base="", landing=landing, view=view, years=self.years_table[""], rows=rows,
             statuses=[(t, word, view.count(t)) for t, word in STATUSES.items()],
-            regions=_region_tables(ov, view, self.grid_table), charts=charts,
+            regions=regions, charts=charts,
             this_page="index.html" if landing else year_page(view.year),
         )
 
@@ -167,15 +197,24 @@ class _Pages:
         entries = view.entries
         shown = [e for e in entries if e.summary is not None and "error" not in e.statuses]
         charts = _charts(ov, "agency", [f"{e.year}年" for e in shown], lambda i, k: shown[i].measure(k))
+        # Each measure's row: (label, [(figure or "—", change on the year before or "")]), the
+        # text worked out here in one pass (the template only places it).
+        figures = [None if e.summary is None else e.summary.measures for e in entries]
         measures = []
         for key, label in ov.measures.items():
-            cells, before = [], None
-            for e in entries:
-                value = e.measure(key)
-                cells.append({"value": "" if value is None else num(value), "change": _change(value, before)})
-                before = value if e.summary is not None else before
-            if any(c["value"] for c in cells):
-                measures.append({"label": label, "cells": cells})
+            cells, before, known = [], None, False
+            for of_year in figures:
+                value = None if of_year is None else of_year.get(key)
+                if type(value) is str:
+                    value = as_number(value)  # a decimal figure, kept as its exact text
+                if value is None:
+                    cells.append(("—", ""))
+                else:
+                    known = True
+                    cells.append((num(value), _change(value, before)))
+                before = value if of_year is not None else before
+            if known:
+                measures.append((label, cells))
         return self.env.get_template("agency.html.j2").render(
             base="../", view=view, years=self.years_table["../"],
             columns=[_row(e, "../", self.present) for e in entries], measures=measures, charts=charts,
@@ -195,13 +234,17 @@ def _shared_digest(summaries: list, templates_dir: Path) -> str:
     return h.hexdigest()
 
 
-def _digest(shared: str, summaries: list, shown: Callable[[Any], list] | None = None) -> str:
-    """What a page shows of `summaries` (`shown` of each; by default their fingerprints —
-    content, kind, code —, findings and outputs), after `shared`."""
+def _shown(s) -> bytes:
+    """What a page shows of a report by default: its fingerprints (content, kind, code),
+    findings and outputs."""
+    return json.dumps([s.file, s.fingerprint, s.status, sorted(s.outputs), s.agency_name], ensure_ascii=False).encode()
+
+
+def _digest(shared: str, summaries: list, shown: Callable[[Any], bytes] = _shown) -> str:
+    """What a page shows of `summaries` (`shown` of each), after `shared`."""
     h = hashlib.sha256(shared.encode())
     for s in sorted(summaries, key=lambda s: s.file):
-        seen = shown(s) if shown else [s.file, s.fingerprint, s.status, sorted(s.outputs), s.agency_name]
-        h.update(json.dumps(seen, ensure_ascii=False).encode())
+        h.update(shown(s))
     return h.hexdigest()
 
 
@@ -210,7 +253,8 @@ def _years_digest(summaries: list) -> str:
     (the newest report's), the years it has reports for (the others are listed as missing)
     and each report's statuses (the table of years). A report whose figures or text change
     but not its status leaves the other years' pages as they were."""
-    return _digest("", summaries, lambda s: [s.file, s.agency, s.year, s.agency_name, report_statuses(s)])
+    return _digest("", summaries, lambda s: json.dumps([s.file, s.agency, s.year, s.agency_name, report_statuses(s)],
+                                                       ensure_ascii=False).encode())
 
 
 def overview_pages(summaries: list, kinds, templates_dir: Path, out_dir: Path,
@@ -227,7 +271,14 @@ def _planned_pages(summaries: list, kinds, templates_dir: Path, out_dir: Path,
     the page is the one the last build wrote)."""
     known = known or {}
     shared = _shared_digest(summaries, templates_dir)
-    everything = _digest(shared, summaries)
+    # Each report is in the landing page's digest, its year's and its agency's: its part
+    # of them worked out once.
+    shown_once = {id(s): _shown(s) for s in summaries}
+
+    def shown(s) -> bytes:
+        return shown_once[id(s)]
+
+    everything = _digest(shared, summaries, shown)
     by_agency: dict[str, list] = {}
     for s in summaries:
         if s.year is not None:
@@ -257,10 +308,10 @@ def _planned_pages(summaries: list, kinds, templates_dir: Path, out_dir: Path,
     page("index.html", everything, lambda: pages().year(pages().overview.years[0], landing=True))
     every_year = shared + _years_digest(summaries)
     for year in range(max(years), min(years) - 1, -1):
-        page(year_page(year), _digest(every_year, by_year.get(year, [])),
+        page(year_page(year), _digest(every_year, by_year.get(year, []), shown),
              lambda year=year: pages().year(pages().year_views[year], landing=False))
     for agency in sorted(by_agency):
-        page("/".join(agency_page(agency)), _digest(shared, by_agency[agency]),
+        page("/".join(agency_page(agency)), _digest(shared, by_agency[agency], shown),
              lambda agency=agency: pages().agency(pages().agency_views[agency]))
     if any(render is not None for rel, _, render in out if rel != STYLESHEET):
         pages()  # worked out here, once, rather than in each process that renders pages

@@ -41,6 +41,8 @@ def num(value: Any) -> str:
 
     No thousands separators: the official tables and most published reports print bare digits.
     """
+    if type(value) is int:  # a count, nearly always: no checks to make (a bool is no int here)
+        return str(value)
     value = _require_number(value, "num")
     if isinstance(value, int):
         return str(value)
@@ -51,6 +53,8 @@ def num(value: Any) -> str:
 
 def signed(value: Any) -> str:
     """A change with its sign: +3, -2, 0 (本年增/减)."""
+    if type(value) is int:
+        return f"+{value}" if value > 0 else str(value)
     value = _require_number(value, "signed")
     text = num(value)
     return "+" + text if value > 0 else text
@@ -79,6 +83,8 @@ def pct(part: Any, whole: Any, digits: int = 1) -> str:
     Rounded half up (not banker's rounding) to `digits` decimals; trailing zeros after the
     decimal point are dropped ("70.0" → "70"). A `whole` of 0 gives "0%" (nothing of nothing).
     """
+    if type(part) is int and type(whole) is int and type(digits) is int and 0 <= digits <= 10:
+        return _int_pct(part, whole, digits) if whole else "0%"  # counts: the overview's thousands
     part = _require_number(part, "pct")
     whole = _require_number(whole, "pct")
     if isinstance(digits, bool) or not isinstance(digits, int) or not 0 <= digits <= 10:
