@@ -71,3 +71,21 @@ def test_the_authoring_guides_examples_are_accepted_as_written(project, capsys):
     text = replace_once(text, "facts:\n", "facts:\n" + extra)
     path.write_text(text, encoding="utf-8")
     assert main(["validate", "--root", str(project), str(path)]) == 0, capsys.readouterr().out
+
+
+def test_each_report_laid_out_in_one_process_gets_its_own_section_headings(project, capsys):
+    # The sections macros are imported once per process and reach the report being laid out
+    # through the layout's globals. In one process, 2021 is laid out first, then 2022: each
+    # page must show its own report's headings (a library bound to the first report would
+    # give 2022 the official labels).
+    path = project / "reports" / "sample-bureau" / "2022.yaml"
+    path.write_text(replace_once(path.read_text(encoding="utf-8"), 'published: "2023-01-18"\n',
+                                 'published: "2023-01-18"\n' + OPTIONS), encoding="utf-8")
+    html_2022, _ = _build(project, capsys)
+    folder = project / "out" / "sample-bureau"
+    html_2021 = (folder / "2021.html").read_text(encoding="utf-8")
+    md_2021 = (folder / "2021.md").read_text(encoding="utf-8")
+    assert "<h2>五、政府信息公开工作存在的主要问题及改进情况</h2>" in html_2022
+    assert "<h2>五、政府信息公开工作存在的主要问题及改进情况</h2>" not in html_2021
+    assert "## 四、因政府信息公开工作被申请行政复议提起行政诉讼情况" not in md_2021
+    assert "<h2>五、存在的主要问题及改进情况</h2>" in html_2021
