@@ -89,7 +89,8 @@ def _row(entry: Entry, base: str, present: Callable[[str, str], bool]) -> _Row:
     return _Row(
         entry.agency, entry.name, entry.year, base + href(*agency_page(entry.agency)),
         [(t, STATUSES[t]) for t in entry.statuses], entry.errors, entry.warnings,
-        "，".join(f"{name} {n}" for name, n in sorted(entry.classes.items(), key=lambda kv: -kv[1])),
+        "，".join(f"{name} {n}" for name, n in sorted(entry.classes.items(), key=lambda kv: -kv[1]))
+        if entry.classes else "",
         s.kind_title if s is not None else "", links, stale,
     )
 
@@ -105,15 +106,17 @@ def _change(value, before) -> str:
     return text
 
 
-def _charts(overview: Overview, prefix: str, categories: list[str], value_of) -> list[tuple[str, str]]:
-    """Every chart of the kinds, over `categories`; `value_of(index, measure)` gives a figure."""
+def _charts(overview: Overview, prefix: str, categories: list[str],
+            values_of: Callable[[str], list]) -> list[tuple[str, str]]:
+    """Every chart of the kinds, over `categories`; `values_of(measure)` gives its figure in
+    each category."""
     out = []
     for n, chart in enumerate(overview.charts):
         draw = CHARTS.get(str(chart.get("type")))
         keys = [k for k in chart.get("measures", ()) if k in overview.measures]
         if draw is None or not keys or not categories:
             continue
-        series = [Series(overview.measures[k], [value_of(i, k) for i in range(len(categories))]) for k in keys]
+        series = [Series(overview.measures[k], values_of(k)) for k in keys]
         if all(v is None for s in series for v in s.values):
             continue  # none of these reports has the figures (another kind's chart)
         title = str(chart["title"])
@@ -179,7 +182,7 @@ class _Pages:
         if landing:
             years = sorted(v.year for v in ov.years)
             charts = _charts(ov, "region", [f"{y}年" for y in years],
-                             lambda i, k: ov.region_measure(years[i], k))
+                             lambda k: [ov.region_measure(y, k) for y in years])
         # The landing page shows the newest year as its year page does: worked out once.
         if view.year not in self._year_parts:
             self._year_parts[view.year] = ([_row(e, "", self.present) for e in view.entries],
@@ -196,7 +199,7 @@ class _Pages:
         ov = self.overview
         entries = view.entries
         shown = [e for e in entries if e.summary is not None and "error" not in e.statuses]
-        charts = _charts(ov, "agency", [f"{e.year}年" for e in shown], lambda i, k: shown[i].measure(k))
+        charts = _charts(ov, "agency", [f"{e.year}年" for e in shown], lambda k: [e.measure(k) for e in shown])
         # Each measure's row: (label, [(figure or "—", change on the year before or "")]), the
         # text worked out here in one pass (the template only places it).
         figures = [None if e.summary is None else e.summary.measures for e in entries]

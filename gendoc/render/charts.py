@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from decimal import Decimal
+from functools import lru_cache
 from html import escape
 from typing import Sequence
 
@@ -30,7 +31,14 @@ class Series:
 
 def _text(x: float, y: float, text: str, anchor: str = "middle", size: int = FONT, extra: str = "") -> str:
     return (f'<text x="{x:.1f}" y="{y:.1f}" font-size="{size}" text-anchor="{anchor}"{extra}>'
-            f"{escape(text)}</text>")
+            f"{_escaped(text)}</text>")
+
+
+@lru_cache(maxsize=4096)
+def _escaped(text: str) -> str:
+    """A label escaped once: a region's charts print the same years, series and shares
+    thousands of times."""
+    return escape(text)
 
 
 def _nice_step(value: float) -> float:
@@ -46,15 +54,22 @@ def _nice_step(value: float) -> float:
 
 def _legend(series: Sequence[Series], y: float) -> tuple[list[str], float]:
     """Swatches and labels, wrapped onto as many lines as they need."""
+    drawn, bottom = _legend_of(tuple(s.label for s in series), y)
+    return list(drawn), bottom
+
+
+@lru_cache(maxsize=256)
+def _legend_of(labels: tuple[str, ...], y: float) -> tuple[tuple[str, ...], float]:
+    """The legend of these labels, drawn once: every agency's chart of a kind has the same."""
     out, x, line = [], 8.0, y
-    for i, s in enumerate(series):
-        width = 18 + FONT * len(s.label) + 16
+    for i, label in enumerate(labels):
+        width = 18 + FONT * len(label) + 16
         if x + width > WIDTH and x > 8:
             x, line = 8.0, line + FONT + 8
         out.append(f'<rect x="{x:.1f}" y="{line - FONT + 2:.1f}" width="12" height="12" fill="{PALETTE[i % len(PALETTE)]}"/>')
-        out.append(_text(x + 18, line, s.label, anchor="start"))
+        out.append(_text(x + 18, line, label, anchor="start"))
         x += width
-    return out, line + 10
+    return tuple(out), line + 10
 
 
 def _describe(title: str, categories: Sequence[str], series: Sequence[Series], unit: str, shares: bool) -> str:
@@ -86,6 +101,19 @@ def _frame(chart_id: str, title: str, desc: str, height: float, body: list[str])
     ])
 
 
+@lru_cache(maxsize=256)
+def _gridlines(top: float, plot_h: float, left: float, step: float) -> tuple[str, ...]:
+    """Five gridlines with their figures, drawn once for every chart of the same scale."""
+    out = []
+    for k in range(5):
+        y = top + plot_h - plot_h * k / 4
+        out.append(f'<line x1="{left}" x2="{WIDTH - 8}" y1="{y:.1f}" y2="{y:.1f}" stroke="#d0d0d0"/>')
+        mark = step * k
+        out.append(_text(left - 6, y + 4, str(int(mark)) if mark == int(mark) else f"{mark:g}", anchor="end",
+                         size=11, extra=' fill="#555"'))
+    return tuple(out)
+
+
 def bars(chart_id: str, title: str, categories: Sequence[str], series: Sequence[Series], unit: str = "件") -> str:
     """Grouped vertical bars: for each category, one bar per series."""
     legend, top = _legend(series, 20)
@@ -94,13 +122,7 @@ def bars(chart_id: str, title: str, categories: Sequence[str], series: Sequence[
     peak = max([float(v) for s in series for v in s.values if v is not None] or [0])
     step = _nice_step(peak)
     scale_max = 4 * step
-    body = list(legend)
-    for k in range(5):  # gridlines with their figures
-        y = top + plot_h - plot_h * k / 4
-        body.append(f'<line x1="{left}" x2="{WIDTH - 8}" y1="{y:.1f}" y2="{y:.1f}" stroke="#d0d0d0"/>')
-        mark = step * k
-        body.append(_text(left - 6, y + 4, str(int(mark)) if mark == int(mark) else f"{mark:g}", anchor="end",
-                          size=11, extra=' fill="#555"'))
+    body = legend + list(_gridlines(top, plot_h, left, step))
     band = (WIDTH - 8 - left) / max(1, len(categories))
     bar_w = min(40.0, band * 0.8 / max(1, len(series)))
     for c, category in enumerate(categories):
@@ -136,15 +158,16 @@ def shares(chart_id: str, title: str, categories: Sequence[str], series: Sequenc
         if not whole:
             body.append(f'<rect x="{left}" y="{y:.1f}" width="{span:.1f}" height="{bar_h}" fill="#eee"/>')
             body.append(_text(left + span / 2, y + bar_h / 2 + 5, "无数据" if not known else "0", size=11))
+        row_y, share_y = f"{y:.1f}", y + bar_h / 2 + 4  # the same for each part of the bar
         for i, value in known:
             if not whole or not value:
                 continue
             w = span * float(value) / float(whole)
-            body.append(f'<rect x="{x:.1f}" y="{y:.1f}" width="{w:.1f}" height="{bar_h}" fill="{PALETTE[i % len(PALETTE)]}"/>')
+            body.append(f'<rect x="{x:.1f}" y="{row_y}" width="{w:.1f}" height="{bar_h}" fill="{PALETTE[i % len(PALETTE)]}"/>')
             share = pct(value, whole, 0)
             if w >= 8 * len(share) + 6:  # the share is printed where it fits
-                colour = "#fff" if i % len(PALETTE) in (0, 5, 7) else "#000"
-                body.append(_text(x + w / 2, y + bar_h / 2 + 4, share, size=11, extra=f' fill="{colour}"'))
+                colour = ' fill="#fff"' if i % len(PALETTE) in (0, 5, 7) else ' fill="#000"'
+                body.append(_text(x + w / 2, share_y, share, size=11, extra=colour))
             x += w
         body.append(_text(WIDTH - right + 6, y + bar_h / 2 + 5, f"共{num(whole)}{unit}", anchor="start", size=12))
     desc = _describe(title, categories, series, unit, shares=True)

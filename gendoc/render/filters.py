@@ -68,10 +68,10 @@ def _int_pct(part: int, whole: int, digits: int) -> str:
     scaled, rest = divmod(abs(part) * 100 * 10 ** digits, abs(whole))
     if 2 * rest >= abs(whole):
         scaled += 1
-    text = str(scaled)
-    if digits:
-        text = text.rjust(digits + 1, "0")
-        text = (text[:-digits] + "." + text[-digits:]).rstrip("0").rstrip(".")
+    units, fraction = divmod(scaled, 10 ** digits)
+    text = str(units)
+    if fraction:  # its digits with the leading zeros, without the trailing ones
+        text += "." + str(fraction).rjust(digits, "0").rstrip("0")
     if negative and scaled:
         text = "-" + text
     return text + "%"
