@@ -237,10 +237,15 @@ def _shared_digest(summaries: list, templates_dir: Path) -> str:
     return h.hexdigest()
 
 
+# json.dumps(..., ensure_ascii=False) without building an encoder for each of the thousands
+# of reports: the same text.
+_as_json = json.JSONEncoder(ensure_ascii=False).encode
+
+
 def _shown(s) -> bytes:
     """What a page shows of a report by default: its fingerprints (content, kind, code),
     findings and outputs."""
-    return json.dumps([s.file, s.fingerprint, s.status, sorted(s.outputs), s.agency_name], ensure_ascii=False).encode()
+    return _as_json([s.file, s.fingerprint, s.status, sorted(s.outputs), s.agency_name]).encode()
 
 
 def _digest(shared: str, summaries: list, shown: Callable[[Any], bytes] = _shown) -> str:
@@ -256,8 +261,8 @@ def _years_digest(summaries: list) -> str:
     (the newest report's), the years it has reports for (the others are listed as missing)
     and each report's statuses (the table of years). A report whose figures or text change
     but not its status leaves the other years' pages as they were."""
-    return _digest("", summaries, lambda s: json.dumps([s.file, s.agency, s.year, s.agency_name, report_statuses(s)],
-                                                       ensure_ascii=False).encode())
+    return _digest("", summaries, lambda s: _as_json([s.file, s.agency, s.year, s.agency_name,
+                                                      report_statuses(s)]).encode())
 
 
 def overview_pages(summaries: list, kinds, templates_dir: Path, out_dir: Path,
