@@ -292,3 +292,19 @@ def test_a_changed_figure_renders_its_own_year_page_not_the_other_years(project,
     years = sorted({year for year, landing in rendered if not landing})
     assert years == list(range(2020, 2023))  # every year page, 2020 (zhifu-drc's) to 2022
     assert f"{name}（更名）" in (out / "index-2021.html").read_text(encoding="utf-8")
+
+
+@pytest.mark.parametrize("mistake, code", [("{{ view.no_such_name }}", "N002"), ("{% if %}", "N001")])
+def test_an_overview_template_edited_wrong_is_a_finding_at_its_line(project, tmp_path, capsys, mistake, code):
+    # A project's copy of the overview templates is text anyone may edit: a mistake in it is
+    # reported at its line like a report template's, never as a traceback.
+    annual_reports_only(project)
+    template = project / "templates" / "overview" / "agency.html.j2"
+    lines = template.read_text(encoding="utf-8").splitlines(keepends=True)
+    at = next(i for i, line in enumerate(lines) if "{% block main %}" in line) + 1
+    lines.insert(at, mistake + "\n")
+    template.write_text("".join(lines), encoding="utf-8")
+    assert main(["build", "--root", str(project), "-o", str(tmp_path / "out"), "--outputs", "html,md"]) == 1
+    out, err = capsys.readouterr()
+    assert f"agency.html.j2:{at + 1}:" in out and f"error[{code}]" in out
+    assert "Traceback" not in out + err

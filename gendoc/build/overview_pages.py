@@ -21,6 +21,8 @@ from pathlib import Path
 from typing import Any, Callable
 from urllib.parse import quote
 
+from jinja2 import TemplateError, TemplateSyntaxError
+
 from gendoc.build.atomic_write import write_if_changed
 from gendoc.build.overview_data import (STATUSES, AgencyView, Entry, Overview, YearView, as_number, overview_of,
                                         report_statuses)
@@ -28,6 +30,7 @@ from gendoc.diagnostics import ERROR, Diagnostic
 from gendoc.render.charts import CHARTS, Series
 from gendoc.render.filters import num, pct, signed
 from gendoc.render.table_grid import build_grid
+from gendoc.render.template_errors import classify, template_frames
 
 MANIFEST = ".gendoc-overview.json"
 # One stylesheet for every overview page: inlined, its ~25 KB were repeated in each of the
@@ -344,7 +347,20 @@ def _render_and_write(share: int, shares: int) -> list[tuple[str, Diagnostic | N
         except OSError as exc:
             done.append((rel, Diagnostic(ERROR, "F005", {"target": str(target), "reason": exc.strerror or str(exc)},
                                          str(target))))
+        except TemplateError as exc:  # a project's overview template edited wrong: its line, not a traceback
+            done.append((rel, _template_problem(exc)))
     return done
+
+
+def _template_problem(exc: TemplateError) -> Diagnostic:
+    """The failure of an overview template, at the innermost template line it passed."""
+    code, params = classify(exc, {})
+    if isinstance(exc, TemplateSyntaxError) and exc.filename:
+        return Diagnostic(ERROR, code, params, exc.filename, exc.lineno or 0, 1)
+    frames = template_frames(exc, lambda filename: filename.endswith(".j2"))
+    if frames:
+        return Diagnostic(ERROR, code, params, frames[-1].filename, frames[-1].lineno or 0, 1)
+    return Diagnostic(ERROR, code, params, "templates/overview")
 
 
 def _render_all(jobs: int, weight: float) -> list[tuple[str, Diagnostic | None]]:
@@ -388,7 +404,10 @@ def write_overview(summaries: list, kinds, templates_dir: Path, out_dir: Path, j
                  if isinstance(rel, str) and isinstance(digest, str) and (out_dir / rel).is_file()}
     except (OSError, ValueError, KeyError, TypeError, AttributeError):
         known = {}
-    planned = _planned_pages(summaries, kinds, templates_dir, out_dir, known)
+    try:
+        planned = _planned_pages(summaries, kinds, templates_dir, out_dir, known)
+    except TemplateError as exc:  # a template that does not compile: nothing is written
+        return [_template_problem(exc)]
     pages = {rel: digest for rel, digest, _ in planned}
     _TO_RENDER[:] = [(rel, out_dir / rel, render) for rel, _, render in planned if render is not None]
     try:
