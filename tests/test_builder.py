@@ -128,3 +128,26 @@ def test_a_failing_report_still_owns_its_last_good_outputs(project, tmp_path, ca
     assert main(["build", "--root", str(project), "-o", str(out)]) == 0
     assert not (out / "zhifu-drc" / "2020.html").exists() and not (out / "zhifu-drc" / "2020.md").exists()
     capsys.readouterr()
+
+
+def test_a_report_edited_while_it_is_built_is_built_again_next_time(project, tmp_path, monkeypatch):
+    # Its fingerprint is the one of the bytes as they were before the build, whatever
+    # happens to the file during it: the next build sees the edit and builds it again.
+    report = project / "reports" / "sample-bureau" / "2022.yaml"
+    original_build = Project.build
+
+    def build_then_edit(self, path, out_dir):
+        result = original_build(self, path, out_dir)
+        if Path(path) == report:
+            report.write_text(report.read_text(encoding="utf-8").replace("“政策问答”栏目", "“政策咨询”栏目", 1),
+                              encoding="utf-8")
+        return result
+
+    out = tmp_path / "out"
+    monkeypatch.setattr(Project, "build", build_then_edit)
+    build(project, out, jobs=1)
+    monkeypatch.setattr(Project, "build", original_build)
+    again = build(project, out, jobs=1)
+    rebuilt = [Path(s.file).name for s in again if not s.reused and Path(s.file).parent.name == "sample-bureau"]
+    assert rebuilt == ["2022.yaml"]
+    assert "“政策咨询”栏目" in (out / "sample-bureau" / "2022.html").read_text(encoding="utf-8")

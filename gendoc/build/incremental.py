@@ -137,10 +137,13 @@ class Fingerprints:
                 content = h.hexdigest()
         except OSError:
             return "", "", ""
+        return self.key(content, kind_id), content, stamp
+
+    def key(self, content: str, kind_id: str | None) -> str:
+        """The fingerprint of a report whose bytes (and last year's) hash to `content`."""
         # The formats asked for are part of it: asking for one more renders every report again.
         wanted = ",".join(self.project.outputs) if self.project.outputs is not None else "*"
-        key = hashlib.sha256(f"{code_digest()}|{self.kind_digest(kind_id)}|{content}|{wanted}".encode()).hexdigest()
-        return key, content, stamp
+        return hashlib.sha256(f"{code_digest()}|{self.kind_digest(kind_id)}|{content}|{wanted}".encode()).hexdigest()
 
     @staticmethod
     def _prev_files(path: Path) -> list[Path]:
@@ -199,9 +202,9 @@ def summarise(project: Project, path: Path, out_dir: Path, fingerprint: str | No
         diagnostics=result.diagnostics, **facts,
     )
     if taker is not None and summary.kind_id is not None and fingerprint:
-        # Taken before the kind was known: again with it (the content hash is reused while
-        # the file's stamp is the one it was read at).
-        summary.fingerprint = taker.of(path, summary.kind_id, summary)[0]
+        # Taken before the kind was known: again with it, from the bytes hashed before the
+        # build (a file changed while it was built must be built again next time).
+        summary.fingerprint = taker.key(content, summary.kind_id)
     return summary
 
 
@@ -360,7 +363,7 @@ def build_all(project: Project, files: list[Path], out_dir: Path, *, jobs: int |
             # fingerprint assumed, take it again so that the next build can skip this report.
             summary.content, summary.stamp = marks[summary.file]
             if summary.kind_id != (old.kind_id if old else None) and summary.fingerprint:
-                summary.fingerprint = prints.of(Path(summary.file), summary.kind_id, summary)[0]
+                summary.fingerprint = prints.key(summary.content, summary.kind_id)
         if not summary.replayable:
             summary.fingerprint = ""  # the machine failed, not the report: try again next time
         if not summary.ok and old is not None and not summary.outputs:
