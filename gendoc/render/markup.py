@@ -66,7 +66,9 @@ def unsafe_links_inert(markdown: str) -> str:
 
 _UNSAFE_SCHEMES = "javascript|vbscript|data|file"  # the schemes a link may not use (they run code)
 _UNSAFE_SCHEME = re.compile(rf"(?:{_UNSAFE_SCHEMES}):", re.IGNORECASE)
-_INVISIBLE_IN_URL = re.compile(r"[\x00-\x20\\\x7f]")  # browsers drop tabs and line breaks inside a scheme
+# What browsers drop inside a scheme: controls, spaces, line breaks, the backslash.
+_INVISIBLE = frozenset(map(chr, [*range(0x21), 0x5C, 0x7F]))
+_INVISIBLE_IN_URL = re.compile("[" + re.escape("".join(sorted(_INVISIBLE))) + "]")
 
 
 def _unsafe_url(url: str) -> bool:
@@ -79,11 +81,10 @@ def _unsafe_url(url: str) -> bool:
 # A scheme's name just before a colon, as `_UNSAFE_SCHEME` reads it (case-blind, letters
 # that fold into ASCII ones included); the longest name has 10 letters.
 _SCHEME_AT_END = re.compile(rf"(?:{_UNSAFE_SCHEMES})\Z", re.IGNORECASE)
-# What `_INVISIBLE_IN_URL` drops, and the ASCII characters a scheme's name can end with.
-# The last visible character before most colons of a page — its tables' alignment rows,
-# `| :--- |` — is `|` or `-`: no scheme ends there, and the look back is not taken. (After
-# any other character, non-ASCII ones included since some fold into ASCII letters, it is.)
-_INVISIBLE = frozenset("".join(map(chr, range(0x21))) + "\\\x7f")
+# The ASCII characters a scheme's name can end with. The last visible character before
+# most colons of a page — its tables' alignment rows, `| :--- |` — is `|` or `-`: no scheme
+# ends there, and the look back is not taken. (After any other character, non-ASCII ones
+# included since some fold into ASCII letters, it is.)
 _LAST_LETTERS = "".join({name[-1] for name in _UNSAFE_SCHEMES.split("|")})
 _ASCII_SCHEME_ENDS = frozenset(_LAST_LETTERS + _LAST_LETTERS.upper())
 
