@@ -21,7 +21,7 @@ from pathlib import Path
 from typing import Any, Callable
 from urllib.parse import quote
 
-from jinja2 import TemplateError, TemplateSyntaxError
+from jinja2 import TemplateError
 
 from gendoc.build.atomic_write import write_if_changed
 from gendoc.build.overview_data import (STATUSES, AgencyView, Entry, Overview, YearView, as_number, overview_of,
@@ -30,7 +30,7 @@ from gendoc.diagnostics import ERROR, Diagnostic
 from gendoc.render.charts import CHARTS, Series
 from gendoc.render.filters import num, pct, signed
 from gendoc.render.table_grid import build_grid
-from gendoc.render.template_errors import classify, template_frames
+from gendoc.render.template_errors import classify, located_failure
 
 MANIFEST = ".gendoc-overview.json"
 # One stylesheet for every overview page: inlined, its ~25 KB were repeated in each of the
@@ -354,12 +354,10 @@ def _render_and_write(share: int, shares: int) -> list[tuple[str, Diagnostic | N
 
 def _template_problem(exc: TemplateError) -> Diagnostic:
     """The failure of an overview template, at the innermost template line it passed."""
+    located = located_failure(exc, {}, lambda filename: filename.endswith(".j2"))
+    if located is not None:
+        return located
     code, params = classify(exc, {})
-    if isinstance(exc, TemplateSyntaxError) and exc.filename:
-        return Diagnostic(ERROR, code, params, exc.filename, exc.lineno or 0, 1)
-    frames = template_frames(exc, lambda filename: filename.endswith(".j2"))
-    if frames:
-        return Diagnostic(ERROR, code, params, frames[-1].filename, frames[-1].lineno or 0, 1)
     return Diagnostic(ERROR, code, params, "templates/overview")
 
 

@@ -51,7 +51,7 @@ from markupsafe import Markup
 from markupsafe import escape as markupsafe_escape
 
 from gendoc.plaindata import dotted, get_path
-from gendoc.diagnostics import ERROR, Diagnostic, Location
+from gendoc.diagnostics import ERROR, Diagnostic
 from gendoc.render.filters import FILTERS
 from gendoc.render.narrative_limits import (
     SIZING_FILTERS, SIZING_METHODS, Budget, OutOfTime, bounded, check_arguments, check_format, render_bounded,
@@ -60,7 +60,7 @@ from gendoc.load.invisible_chars import InvisibleCharacter, invisible_in
 from gendoc.kind.labels import format_path, narrative_paths
 from gendoc.render.markup import md_cell, narrative_output, neutralize_html, oneline, unsafe_links_inert  # noqa: F401
 from gendoc.render import narrative_skeleton
-from gendoc.render.template_errors import classify, template_frames, template_line
+from gendoc.render.template_errors import classify, located_failure, template_line
 from gendoc.render.unknown_cells import LEGEND, MARK, UNKNOWN, with_unknowns
 from gendoc.render.table_grid import Grid, GridError, build_grid, fill_slots, shape_grid, split_slots
 
@@ -571,16 +571,11 @@ def _render_layout(kind, data: dict, prev, fmt: str, data_file: str,
             text = template.render(context)
         finally:
             _LAYING_OUT.reset(laying_out)
-    except TemplateSyntaxError as exc:
-        filename = exc.filename or name
-        return None, [Diagnostic(ERROR, "N001", {"problem": exc.message or str(exc)}, filename, exc.lineno or 0, 1)]
     except Exception as exc:
-        frames = template_frames(exc, is_template)
+        located = located_failure(exc, context, is_template, syntax_file=name)
+        if located is not None:
+            return None, [located]
         code, params = classify(exc, context)
-        if frames:
-            inner, outer = frames[-1], frames[:-1]
-            related = [Location(f.filename, f.lineno or 0, 0, "调用处", "called from") for f in reversed(outer)]
-            return None, [Diagnostic(ERROR, code, params, inner.filename, inner.lineno or 0, 1, "", related)]
         if isinstance(exc, TemplateNotFound):
             # The kind's own template is missing: point at the manifest that names it.
             manifest = kind.folder / "kind.yaml"

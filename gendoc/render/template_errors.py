@@ -11,6 +11,7 @@ from jinja2 import TemplateError, TemplateNotFound, TemplateSyntaxError, Undefin
 from jinja2.sandbox import SecurityError
 from jinja2.utils import missing
 
+from gendoc.diagnostics import ERROR, Diagnostic, Location
 from gendoc.kind.labels import format_path
 from gendoc.load.invisible_chars import InvisibleCharacter
 from gendoc.render.narrative_limits import NarrativeLimit
@@ -75,6 +76,25 @@ def _find(root: Any, target: Any, path: tuple = (), depth: int = 0) -> tuple | N
             if found is not None:
                 return found
     return None
+
+
+def located_failure(exc: Exception, context: dict, accept: Callable[[str], bool],
+                    syntax_file: str | None = None) -> Diagnostic | None:
+    """A template's failure at its place: a syntax error at its line (in `syntax_file` when
+    Jinja names no file), anything else at the innermost template line it passed (`accept`
+    tells a template's file), the outer ones as "called from". None: no template line."""
+    if isinstance(exc, TemplateSyntaxError):
+        filename = exc.filename or syntax_file
+        if filename is None:
+            return None
+        return Diagnostic(ERROR, "N001", {"problem": exc.message or str(exc)}, filename, exc.lineno or 0, 1)
+    frames = template_frames(exc, accept)
+    if not frames:
+        return None
+    code, params = classify(exc, context)
+    inner, outer = frames[-1], frames[:-1]
+    related = [Location(f.filename, f.lineno or 0, 0, "调用处", "called from") for f in reversed(outer)]
+    return Diagnostic(ERROR, code, params, inner.filename, inner.lineno or 0, 1, "", related)
 
 
 def template_frames(exc: BaseException, accept: Callable[[str], bool]) -> list[traceback.FrameSummary]:
