@@ -121,7 +121,7 @@ class Project:
         result.diagnostics.extend(loaded.diagnostics)
         # An invisible character is the one finding about its place: the schema would only
         # quote it back (and a terminal would obey it).
-        result.diagnostics.extend(invisible_characters(loaded.text, str(path)))
+        result.diagnostics.extend(invisible_characters(loaded.text, str(path), searched=loaded.no_invisible))
         data = loaded.data
         if data is None or any(d.severity == ERROR for d in result.diagnostics):
             return result

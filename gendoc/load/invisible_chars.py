@@ -16,14 +16,6 @@ from gendoc.diagnostics import ERROR, Diagnostic
 # Bidi embeddings, overrides and isolates; marks (LRM, RLM, ALM); zero-width space, joiners,
 # word joiner and invisible operators; the byte-order mark inside text.
 INVISIBLE = re.compile("[\u061c\u200b-\u200f\u202a-\u202e\u2060-\u2064\u2066-\u2069\ufeff]")
-# The last text the loader found free of them (yaml_loader searches a file once for these and
-# for the characters its line reader refuses): Y014 then needs no search of its own.
-_SCREENED: list[str | None] = [None]
-
-
-def screened(text: str) -> None:
-    """`text` holds no invisible character (the caller searched it): remembered, by identity."""
-    _SCREENED[0] = text
 
 
 @dataclass(frozen=True)
@@ -55,10 +47,12 @@ def invisible_in(text: str, *, decode_references: bool = False) -> Found | None:
     return Found(match.start(), match.group()) if match else None
 
 
-def invisible_characters(text: str | None, file: str) -> list[Diagnostic]:
+def invisible_characters(text: str | None, file: str, searched: bool = False) -> list[Diagnostic]:
     """Y014 for each line holding invisible characters (the first one on it), with its place.
-    A byte-order mark at the very start of the file is the encoding's, not the text's."""
-    if not text or text is _SCREENED[0]:
+    A byte-order mark at the very start of the file is the encoding's, not the text's.
+    `searched`: the caller found none in `text` already (the loader searches a file once for
+    these and for the characters its line reader refuses)."""
+    if not text or searched:
         return []
     start = 1 if text.startswith("\ufeff") else 0
     if INVISIBLE.search(text, start) is None:  # nearly every file: one search, no split

@@ -38,7 +38,7 @@ from yaml.events import (
 from gendoc.diagnostics import ERROR, Diagnostic, Location
 from gendoc.load.decoding import decode, os_reason
 from gendoc.load.fast_yaml import UNUSUAL, read_common_shape
-from gendoc.load.invisible_chars import INVISIBLE, screened
+from gendoc.load.invisible_chars import INVISIBLE
 from gendoc.load.sourcemap import SourceMap, format_path
 from gendoc.load.yaml_errors import syntax_diagnostic, too_deep_bracket
 
@@ -61,6 +61,9 @@ class Loaded:
     # ``text.split("\n")[line - 1]`` is the line a diagnostic points at). None when the
     # file could not be read or decoded.
     text: str | None = None
+    # The loader searched `text` for invisible characters and found none: Y014 (the check's
+    # invisible_characters) need not search it again.
+    no_invisible: bool = False
 
 
 # ----------------------------------------------------------------------------------------
@@ -484,17 +487,16 @@ def _load_decoded(text: str, file: str, max_depth: int) -> Loaded:
 
     # Full-width colons after a key: candidate lines (prose lines are dropped below).
     found = _fullwidth_key_lines(text)
+    clean = False
     if not found:
         # A file of the common shape is read without the parser's events (load/fast_yaml.py):
         # same data, same positions; anything else goes through the event loop below.
         clean = _UNUSUAL_OR_INVISIBLE.search(text) is None
-        if clean:
-            screened(text)
         common = read_common_shape(text, max_depth, _plain_scalar, positions=False, screened=clean)
         if common is not None:
             # The positions are taken by a second reading, if and when a finding asks.
             smap.defer(lambda: _common_shape_positions(text, max_depth))
-            return Loaded(common[0], smap, diags, text)
+            return Loaded(common[0], smap, diags, text, no_invisible=clean)
 
     b = _build(text, file, max_depth, smap, diags)
 
@@ -526,8 +528,8 @@ def _load_decoded(text: str, file: str, max_depth: int) -> Loaded:
 
     if diags:
         diags.sort(key=lambda d: (d.line, d.col))
-        return Loaded(None, smap, diags, text)
-    return Loaded(b.root, smap, diags, text)
+        return Loaded(None, smap, diags, text, no_invisible=clean)
+    return Loaded(b.root, smap, diags, text, no_invisible=clean)
 
 
 # ----------------------------------------------------------------------------------------
